@@ -1,0 +1,4 @@
+//! The watchable, revisioned object store.
+//!
+//! Not yet built: this package is a placeholder so the workspace has its final shape.
+//! See the status table in the workspace `README.md`.

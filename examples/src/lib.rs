@@ -1,0 +1,1 @@
+//! Example programs; each lives in `src/bin/`. See `examples/README.md`.
