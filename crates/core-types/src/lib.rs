@@ -34,6 +34,7 @@ pub mod policy_v1;
 pub mod rbac_v1;
 pub mod scheduling_v1;
 pub mod selector;
+pub mod validation;
 
 mod dynamic;
 mod error;
