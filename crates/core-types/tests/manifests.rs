@@ -4,8 +4,8 @@
 //! "Without loss" is checked against the source document itself: the typed object,
 //! encoded again, must equal the original YAML's content field by field, so a field the
 //! model lacks shows up here instead of vanishing silently. The comparison forgives only
-//! what Kubernetes itself normalizes: empty values left out, and quantities written in
-//! canonical form (`0.5` becomes `500m`).
+//! what Kubernetes itself normalizes: empty, zero and false values left out (Go's
+//! `omitempty`), and quantities written in canonical form (`0.5` becomes `500m`).
 
 use std::path::{Path, PathBuf};
 
@@ -61,6 +61,8 @@ fn diff(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
             for (k, va) in x {
                 match y.get(k) {
                     Some(vb) => diff(&format!("{path}.{k}"), va, vb, out),
+                    // Go's `omitempty` drops zero numbers and `false` too; so does the model.
+                    None if is_zero(va) => {}
                     None => out.push(format!("{path}.{k}: lost ({va})")),
                 }
             }
@@ -77,6 +79,10 @@ fn diff(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
         (Value::String(_) | Value::Number(_), Value::String(s)) if same_quantity(a, s) => {}
         _ => out.push(format!("{path}: {a} became {b}")),
     }
+}
+
+fn is_zero(v: &Value) -> bool {
+    matches!(v, Value::Bool(false)) || v.as_f64() == Some(0.0)
 }
 
 fn same_quantity(a: &Value, b: &str) -> bool {
