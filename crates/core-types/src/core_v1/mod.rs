@@ -5,8 +5,11 @@ mod event;
 mod namespace;
 mod node;
 mod pod;
+mod reference;
 mod replication_controller;
 mod service;
+#[cfg(test)]
+mod test_support;
 mod volume;
 
 pub use config::*;
@@ -14,6 +17,7 @@ pub use event::*;
 pub use namespace::*;
 pub use node::*;
 pub use pod::*;
+pub use reference::*;
 pub use replication_controller::*;
 pub use service::*;
 pub use volume::*;
