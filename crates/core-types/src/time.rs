@@ -125,6 +125,8 @@ macro_rules! string_serde {
         }
     };
 }
+// Kept available to other modules of the crate for string-only types.
+#[allow(unused_imports)]
 pub(crate) use string_serde;
 
 string_serde!(Time, "an RFC 3339 timestamp");
