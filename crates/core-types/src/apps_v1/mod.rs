@@ -3,8 +3,12 @@
 mod controller_revision;
 mod daemon_set;
 mod deployment;
+mod embedded;
 mod replica_set;
 mod stateful_set;
+
+#[cfg(test)]
+pub(crate) mod test_support;
 
 pub use controller_revision::*;
 pub use daemon_set::*;
