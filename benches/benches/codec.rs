@@ -12,11 +12,14 @@ fn codec(c: &mut Criterion) {
     group.throughput(criterion::Throughput::Bytes(POD_JSON.len() as u64));
 
     group.bench_function("decode/core-types", |b| {
-        b.iter(|| serde_json::from_slice::<core_types::core_v1::Pod>(black_box(POD_JSON)).expect("decode"))
+        b.iter(|| {
+            serde_json::from_slice::<core_types::core_v1::Pod>(black_box(POD_JSON)).expect("decode")
+        })
     });
     group.bench_function("decode/k8s-openapi", |b| {
         b.iter(|| {
-            serde_json::from_slice::<k8s_openapi::api::core::v1::Pod>(black_box(POD_JSON)).expect("decode")
+            serde_json::from_slice::<k8s_openapi::api::core::v1::Pod>(black_box(POD_JSON))
+                .expect("decode")
         })
     });
 

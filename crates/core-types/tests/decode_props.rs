@@ -12,8 +12,20 @@ const SAMPLES: &[&str] = &[
 ];
 
 /// Values that are the wrong type almost anywhere.
-const SPLICES: &[&str] =
-    &["{}", "[]", "-1", "99999999999999999999", "1.5", "\"x\"", "null", "true", "{a: [}", "&a *a", "! !", "'"];
+const SPLICES: &[&str] = &[
+    "{}",
+    "[]",
+    "-1",
+    "99999999999999999999",
+    "1.5",
+    "\"x\"",
+    "null",
+    "true",
+    "{a: [}",
+    "&a *a",
+    "! !",
+    "'",
+];
 
 fn check(text: &str) {
     for object in objects_from_yaml(text).into_iter().flatten() {

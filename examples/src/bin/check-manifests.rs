@@ -36,7 +36,8 @@ fn main() -> anyhow::Result<ExitCode> {
     }
     let (mut ok, mut bad) = (0usize, 0usize);
     for file in &files {
-        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let text =
+            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
         for (i, object) in objects_from_yaml(&text).into_iter().enumerate() {
             let place = format!("{}#{i}", file.display());
             match object {
@@ -50,7 +51,11 @@ fn main() -> anyhow::Result<ExitCode> {
                     match object.validate() {
                         Ok(()) => {
                             ok += 1;
-                            let typed = if object.is_typed() { "" } else { " (not modelled: metadata checked only)" };
+                            let typed = if object.is_typed() {
+                                ""
+                            } else {
+                                " (not modelled: metadata checked only)"
+                            };
                             println!("OK      {place}: {what}{typed}");
                         }
                         Err(errs) => {
@@ -68,14 +73,25 @@ fn main() -> anyhow::Result<ExitCode> {
             }
         }
     }
-    println!("{} files, {ok} objects valid, {bad} with errors", files.len());
-    Ok(if bad == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    println!(
+        "{} files, {ok} objects valid, {bad} with errors",
+        files.len()
+    );
+    Ok(if bad == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn describe(object: &AnyObject) -> String {
     let t = object.type_meta();
     let m = object.meta();
-    let name = if m.namespace.is_empty() { m.name.clone() } else { format!("{}/{}", m.namespace, m.name) };
+    let name = if m.namespace.is_empty() {
+        m.name.clone()
+    } else {
+        format!("{}/{}", m.namespace, m.name)
+    };
     format!("{} {} {name}", t.api_version, t.kind)
 }
 

@@ -213,7 +213,7 @@ status:
         );
         assert_eq!(
             json(&DaemonSet::default()),
-            r#"{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{},"spec":{"template":{"metadata":{},"spec":{}},"updateStrategy":{}}}"#
+            r#"{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{},"spec":{"template":{"metadata":{},"spec":{"containers":[]}},"updateStrategy":{}}}"#
         );
     }
 

@@ -231,7 +231,7 @@ status:
         .unwrap();
         assert_eq!(
             json(&d),
-            r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{},"spec":{}},"strategy":{}}}"#
+            r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{},"spec":{"containers":[]}},"strategy":{}}}"#
         );
     }
 
@@ -247,7 +247,7 @@ status:
         };
         assert_eq!(
             json(&spec),
-            r#"{"replicas":1,"template":{"metadata":{},"spec":{}},"strategy":{},"minReadySeconds":2,"revisionHistoryLimit":3,"paused":true,"progressDeadlineSeconds":4}"#
+            r#"{"replicas":1,"template":{"metadata":{},"spec":{"containers":[]}},"strategy":{},"minReadySeconds":2,"revisionHistoryLimit":3,"paused":true,"progressDeadlineSeconds":4}"#
         );
         let status = DeploymentStatus {
             observed_generation: 1,

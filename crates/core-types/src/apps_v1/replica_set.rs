@@ -187,7 +187,7 @@ status:
         let rs = ReplicaSet::default();
         assert_eq!(
             json(&rs),
-            r#"{"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{},"spec":{"template":{"metadata":{},"spec":{}}}}"#
+            r#"{"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{},"spec":{"template":{"metadata":{},"spec":{"containers":[]}}}}"#
         );
     }
 

@@ -268,7 +268,7 @@ status:
         .unwrap();
         assert_eq!(
             json(&s.spec),
-            r#"{"template":{"metadata":{},"spec":{}},"volumeClaimTemplates":[{"metadata":{"name":"data"}}],"updateStrategy":{}}"#
+            r#"{"template":{"metadata":{},"spec":{"containers":[]}},"volumeClaimTemplates":[{"metadata":{"name":"data"},"spec":{"resources":{}},"status":{}}],"updateStrategy":{}}"#
         );
     }
 

@@ -299,7 +299,6 @@ status:
     }
 
     #[test]
-    #[ignore = "needs Quantity parsing, which another helper is writing"]
     fn metric_quantities_round_trip() {
         let yaml = r#"
 apiVersion: autoscaling/v2

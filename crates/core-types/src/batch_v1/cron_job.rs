@@ -154,7 +154,7 @@ status:
     fn schedule_and_job_template_are_always_written() {
         assert_eq!(
             json(&CronJob::default()),
-            r#"{"apiVersion":"batch/v1","kind":"CronJob","metadata":{},"spec":{"schedule":"","jobTemplate":{"metadata":{},"spec":{"template":{"metadata":{},"spec":{}}}}}}"#
+            r#"{"apiVersion":"batch/v1","kind":"CronJob","metadata":{},"spec":{"schedule":"","jobTemplate":{"metadata":{},"spec":{"template":{"metadata":{},"spec":{"containers":[]}}}}}}"#
         );
         let err = crate::decode::from_value::<CronJob>(serde_json::json!({
             "spec": {"schedule": 5}

@@ -358,7 +358,7 @@ status:
         };
         assert_eq!(
             json(&j),
-            r#"{"apiVersion":"batch/v1","kind":"Job","metadata":{},"spec":{"parallelism":1,"backoffLimit":2,"manualSelector":false,"template":{"metadata":{},"spec":{}},"managedBy":"m"}}"#
+            r#"{"apiVersion":"batch/v1","kind":"Job","metadata":{},"spec":{"parallelism":1,"backoffLimit":2,"manualSelector":false,"template":{"metadata":{},"spec":{"containers":[]}},"managedBy":"m"}}"#
         );
         let rule = PodFailurePolicyRule {
             action: "Count".into(),
