@@ -91,7 +91,7 @@ mod backends;
 mod engine;
 mod kv;
 
-pub use backends::{MemoryStore, SledStore, StoreOptions};
+pub use backends::{MemoryStore, SledStore, SledWriteStats, StoreOptions};
 pub use engine::{MAX_KEY_LEN, MAX_LEASE_TTL, MAX_TXN_OPS, MAX_VALUE_LEN};
 pub use kv::{
     Compare, CompareFailure, EventKind, KeyValue, KvError, KvStore, KvStoreExt, LeaseId, Op,

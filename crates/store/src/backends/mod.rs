@@ -6,4 +6,4 @@ mod sled;
 
 pub use self::memory::MemoryStore;
 pub use self::options::StoreOptions;
-pub use self::sled::SledStore;
+pub use self::sled::{SledStore, SledWriteStats};

@@ -83,6 +83,25 @@ impl SledStore {
     }
 }
 
+/// Counters of a [`SledStore`]'s writer, to see group commit at work.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SledWriteStats {
+    /// Write requests handled (transactions, lease grants and revocations, compactions).
+    pub requests: u64,
+    /// Disk flushes made for them.
+    pub flushes: u64,
+}
+
+impl SledStore {
+    /// The writer's counters since the store was opened.
+    pub fn write_stats(&self) -> SledWriteStats {
+        SledWriteStats {
+            requests: self.inner.core.requests.load(Ordering::Relaxed),
+            flushes: self.inner.core.flushes.load(Ordering::Relaxed),
+        }
+    }
+}
+
 impl Inner {
     async fn submit<T>(
         &self,

@@ -2,7 +2,7 @@
 //! the lease table and the watch hub; reads and recovery.
 
 use std::ops::Bound;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 
@@ -41,6 +41,10 @@ pub(super) struct Core {
     pub(super) options: StoreOptions,
     /// Set after a storage error: the writer refuses further work.
     pub(super) failed: AtomicBool,
+    /// Requests the writer has handled.
+    pub(super) requests: AtomicU64,
+    /// Flushes the writer has made.
+    pub(super) flushes: AtomicU64,
 }
 
 /// Maps a sled error.
@@ -70,6 +74,8 @@ impl Core {
             hub: WatchHub::new(revision, options.watch_buffer_len()),
             options,
             failed: AtomicBool::new(false),
+            requests: AtomicU64::new(0),
+            flushes: AtomicU64::new(0),
         })
     }
 
@@ -140,16 +146,25 @@ impl HistorySource for Core {
                 compacted,
             });
         }
-        self.db
+        let mut entries = Vec::new();
+        for entry in self
+            .db
             .range(history_key(after + 1)..=history_key(upto))
             .take(limit)
-            .map(|entry| {
-                let (key, value) = entry.map_err(storage)?;
+        {
+            let decoded = entry.map_err(storage).and_then(|(key, value)| {
                 let revision = decode_i64(&key[1..], "history key")?;
                 let events: Vec<WatchEvent> = decode_events(&value)?;
                 Ok((revision, events.into()))
-            })
-            .collect()
+            });
+            match decoded {
+                Ok(entry) => entries.push(entry),
+                // Hand out what precedes a bad entry; the next call fails on it.
+                Err(_) if !entries.is_empty() => break,
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(entries)
     }
 }
 
@@ -211,7 +226,8 @@ fn check_history(db: &sled::Db, compacted: Revision, revision: Revision) -> Resu
 }
 
 /// Rebuilds the lease table: every lease gets a full TTL from `now`; attachments come
-/// from the key records.
+/// from the key records (an undecodable record is skipped with a warning: reads of
+/// that key report it).
 fn recover_leases(db: &sled::Db, now: Instant) -> Result<LeaseTable, KvError> {
     let mut table = LeaseTable::default();
     for entry in db.scan_prefix([LEASE]) {
@@ -223,7 +239,14 @@ fn recover_leases(db: &sled::Db, now: Instant) -> Result<LeaseTable, KvError> {
     }
     for entry in db.scan_prefix([STATE]) {
         let (key, value) = entry.map_err(storage)?;
-        let kv = decode_record(Bytes::copy_from_slice(&key[1..]), &value)?;
+        let kv = match decode_record(Bytes::copy_from_slice(&key[1..]), &value) {
+            Ok(kv) => kv,
+            Err(error) => {
+                // Reads of this key report the corruption; the rest of the store works.
+                tracing::warn!(key = %show(&key[1..]), %error, "undecodable key record");
+                continue;
+            }
+        };
         if let Some(lease) = kv.lease {
             if !table.attach(lease, kv.key.clone()) {
                 tracing::warn!(key = %show(&kv.key), %lease, "key attached to a lease that does not exist");

@@ -55,10 +55,16 @@ pub(super) async fn run(mut requests: mpsc::Receiver<Request>, core: Weak<Core>)
         }
         let Some(core) = core.upgrade() else { return };
         let now = Instant::now();
-        if tokio::task::spawn_blocking(move || commit_group(&core, group, now))
-            .await
-            .is_err()
-        {
+        let work = move || {
+            let (replies, outcome) = commit_group(&core, group, now);
+            // Answer only after letting go of the store: a caller that drops its last
+            // handle after the answer closes the database at once.
+            drop(core);
+            for reply in replies {
+                reply(outcome.as_ref().err());
+            }
+        };
+        if tokio::task::spawn_blocking(work).await.is_err() {
             return;
         }
     }
@@ -81,7 +87,12 @@ fn reply<T: Send + 'static>(
     })
 }
 
-fn commit_group(core: &Core, group: Vec<Request>, now: Instant) {
+/// Plans and writes a group; returns the answers and the group's outcome.
+fn commit_group(
+    core: &Core,
+    group: Vec<Request>,
+    now: Instant,
+) -> (Vec<Reply>, Result<(), KvError>) {
     let mut builder = Group {
         core,
         leases: lock(&core.leases),
@@ -98,6 +109,10 @@ fn commit_group(core: &Core, group: Vec<Request>, now: Instant) {
         published: Vec::new(),
     };
     let failed = core.failed.load(Ordering::Acquire);
+    core.requests.fetch_add(
+        u64::try_from(group.len()).unwrap_or(u64::MAX),
+        Ordering::Relaxed,
+    );
     let replies: Vec<Reply> = group
         .into_iter()
         .map(|request| {
@@ -112,9 +127,7 @@ fn commit_group(core: &Core, group: Vec<Request>, now: Instant) {
     if outcome.is_err() {
         core.failed.store(true, Ordering::Release);
     }
-    for reply in replies {
-        reply(outcome.as_ref().err());
-    }
+    (replies, outcome)
 }
 
 fn refuse(request: Request) -> Reply {
@@ -274,6 +287,7 @@ impl Group<'_> {
         let _gate = write(&core.gate);
         core.db.apply_batch(self.batch).map_err(storage)?;
         core.db.flush().map_err(storage)?;
+        core.flushes.fetch_add(1, Ordering::Relaxed);
         core.revision.store(self.revision, Ordering::Release);
         core.compacted.store(self.compacted, Ordering::Release);
         core.last_lease.store(self.last_lease, Ordering::Release);
