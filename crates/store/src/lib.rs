@@ -73,19 +73,36 @@
 //!
 //! 1. Implement [`KvStore`] (with `#[async_trait]`). Keep the semantics above; where
 //!    the backend's own differ (etcd's watch start is inclusive, its revisions start
-//!    at 1), translate. Return the typed errors, never panic on input.
-//! 2. Run the conformance suite: `tests/conformance/` holds one test per behaviour,
-//!    generated for a backend by `conformance_suite!`. Add a test file like
-//!    `tests/memory.rs` that builds a fresh store per case, configured with the
+//!    at 1), translate. Return the typed errors, never panic on input. The limits
+//!    ([`MAX_KEY_LEN`], [`MAX_VALUE_LEN`], [`MAX_TXN_OPS`]) are those of the built-in
+//!    backends; a backend inside this crate can reuse their validation (`engine`).
+//! 2. Run the conformance suite. `tests/conformance/` holds one async function per
+//!    behaviour and a proptest model test; the `conformance_suite!` macro turns them
+//!    into one `#[tokio::test]` each for a backend. A test file like `tests/memory.rs`
+//!    passes an expression building a fresh store per case, configured with the
 //!    suite's watch buffer:
 //!    ```ignore
 //!    mod conformance;
-//!    conformance::conformance_suite!(async { my_backend_for_tests(conformance::WATCH_BUFFER).await });
+//!    async fn subject() -> conformance::Subject {
+//!        let store = MyBackend::connect_for_tests(conformance::WATCH_BUFFER).await;
+//!        conformance::Subject::new(Arc::new(store))
+//!    }
+//!    conformance::conformance_suite!(subject(), model_cases: 32);
 //!    ```
-//!    The suite reads the starting revision from the store, so backends need not
-//!    start at 0.
-//! 3. Put backends with heavy dependencies behind a cargo feature (an `etcd` module
-//!    gated by an `etcd` feature), re-exported here beside the built-in ones.
+//!    Cases read the starting revision from the store and write under their own
+//!    prefixes, so a backend need not start empty at revision 0.
+//! 3. Put a backend with heavy dependencies behind a cargo feature: e.g.
+//!    `backends/etcd/` compiled with `#[cfg(feature = "etcd")]`, its store re-exported
+//!    below beside the built-in ones.
+//!
+//! # Crate layout
+//!
+//! Modules are private; this file's `pub use` list is the public surface.
+//! `kv` is the interface (types, requests, errors, the trait), `engine` the pieces the
+//! built-in backends share (validation, transaction planning, range serving, watch
+//! fan-out and replay, lease bookkeeping), `backends` the implementations. Layers built
+//! on the trait (a Kubernetes object layer, a client, a watch cache) go in modules of
+//! their own beside these and depend only on `kv`.
 
 mod backends;
 mod engine;

@@ -26,10 +26,10 @@ impl Default for StoreOptions {
 impl StoreOptions {
     /// How many revisions a watcher may have delivered to it but not yet consumed before
     /// it is cut off with [`KvError::WatchLagged`](crate::KvError::WatchLagged). Default
-    /// 1024; at least 1. Memory per watcher is bounded by this times the size of the
-    /// largest transaction.
+    /// 1024; clamped to 1 ..= 1,000,000. Memory per watcher is bounded by this times
+    /// the size of the largest transaction.
     pub fn watch_buffer(mut self, revisions: usize) -> Self {
-        self.watch_buffer = revisions.max(1);
+        self.watch_buffer = revisions.clamp(1, 1_000_000);
         self
     }
 

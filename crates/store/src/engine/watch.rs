@@ -64,7 +64,7 @@ impl WatchHub {
                 published,
                 watchers: Vec::new(),
             }),
-            buffer: buffer.max(1),
+            buffer: buffer.clamp(1, 1_000_000),
         }
     }
 
