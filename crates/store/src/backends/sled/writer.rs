@@ -1,0 +1,299 @@
+//! Group commit: the single writer of a sled store.
+//!
+//! Requests queue on a channel. The writer takes every request waiting (up to
+//! [`MAX_GROUP`]), plans them one after the other against the database plus the
+//! group's earlier changes, builds one sled batch with all their changes, the new
+//! metadata and any due compaction, applies it atomically, flushes once, publishes the
+//! revisions to watchers, and only then answers every request of the group. A request
+//! is acknowledged only once it is on disk; concurrent writers share the flush.
+//!
+//! The work runs on tokio's blocking pool, which also keeps paused test clocks from
+//! jumping ahead while a flush is in progress.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::{MutexGuard, Weak};
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
+
+use super::codec::{encode_events, encode_i64, encode_record};
+use super::layout::{
+    META_COMPACTED, META_LAST_LEASE, META_REVISION, history_key, lease_key, state_key,
+};
+use super::state::{Core, Overlay, storage};
+use crate::engine::{LeaseTable, Plan, lock, plan_revoke, plan_txn, write};
+use crate::kv::{EventKind, KvError, LeaseId, Revision, Txn, TxnResponse, WatchEvent};
+
+/// Most requests committed in one group.
+const MAX_GROUP: usize = 512;
+
+/// A write for the writer task.
+#[derive(Debug)]
+pub(super) enum Request {
+    /// A transaction (already validated).
+    Txn(Txn, oneshot::Sender<Result<TxnResponse, KvError>>),
+    /// A lease grant (TTL already validated).
+    Grant(Duration, oneshot::Sender<Result<LeaseId, KvError>>),
+    /// A lease revocation; with the flag, only if the lease is still expired.
+    Revoke(LeaseId, bool, oneshot::Sender<Result<Revision, KvError>>),
+    /// A compaction.
+    Compact(Revision, oneshot::Sender<Result<(), KvError>>),
+}
+
+/// Runs the writer until every store handle is gone.
+pub(super) async fn run(mut requests: mpsc::Receiver<Request>, core: Weak<Core>) {
+    while let Some(first) = requests.recv().await {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match requests.try_recv() {
+                Ok(request) => group.push(request),
+                Err(_) => break,
+            }
+        }
+        let Some(core) = core.upgrade() else { return };
+        let now = Instant::now();
+        let work = move || {
+            let (replies, outcome) = commit_group(&core, group, now);
+            // Answer only after letting go of the store: a caller that drops its last
+            // handle after the answer closes the database at once.
+            drop(core);
+            for reply in replies {
+                reply(outcome.as_ref().err());
+            }
+        };
+        if tokio::task::spawn_blocking(work).await.is_err() {
+            return;
+        }
+    }
+}
+
+type Reply = Box<dyn FnOnce(Option<&KvError>) + Send>;
+
+/// Answers with `result`, or with the group's storage error if `result` was a success.
+fn reply<T: Send + 'static>(
+    sender: oneshot::Sender<Result<T, KvError>>,
+    result: Result<T, KvError>,
+) -> Reply {
+    Box::new(move |failure| {
+        let result = match (failure, result) {
+            (Some(error), Ok(_)) => Err(error.clone()),
+            (_, result) => result,
+        };
+        // The caller may have gone away; nothing to do then.
+        let _ = sender.send(result);
+    })
+}
+
+/// Plans and writes a group; returns the answers and the group's outcome.
+fn commit_group(
+    core: &Core,
+    group: Vec<Request>,
+    now: Instant,
+) -> (Vec<Reply>, Result<(), KvError>) {
+    let mut builder = Group {
+        core,
+        leases: lock(&core.leases),
+        now,
+        overlay: Overlay {
+            db: &core.db,
+            changes: HashMap::new(),
+        },
+        batch: sled::Batch::default(),
+        dirty: false,
+        revision: core.revision.load(Ordering::Acquire),
+        compacted: core.compacted.load(Ordering::Acquire),
+        last_lease: core.last_lease.load(Ordering::Acquire),
+        published: Vec::new(),
+    };
+    let failed = core.failed.load(Ordering::Acquire);
+    core.requests.fetch_add(
+        u64::try_from(group.len()).unwrap_or(u64::MAX),
+        Ordering::Relaxed,
+    );
+    let replies: Vec<Reply> = group
+        .into_iter()
+        .map(|request| {
+            if failed {
+                refuse(request)
+            } else {
+                builder.add(request)
+            }
+        })
+        .collect();
+    let outcome = if failed { Ok(()) } else { builder.commit() };
+    if outcome.is_err() {
+        core.failed.store(true, Ordering::Release);
+    }
+    (replies, outcome)
+}
+
+fn refuse(request: Request) -> Reply {
+    let error = || KvError::unavailable("the store stopped writing after a storage failure");
+    match request {
+        Request::Txn(_, sender) => reply(sender, Err(error())),
+        Request::Grant(_, sender) => reply(sender, Err(error())),
+        Request::Revoke(_, _, sender) => reply(sender, Err(error())),
+        Request::Compact(_, sender) => reply(sender, Err(error())),
+    }
+}
+
+/// A write group being built.
+struct Group<'a> {
+    core: &'a Core,
+    leases: MutexGuard<'a, LeaseTable>,
+    now: Instant,
+    overlay: Overlay<'a>,
+    batch: sled::Batch,
+    dirty: bool,
+    revision: Revision,
+    compacted: Revision,
+    last_lease: i64,
+    published: Vec<(Revision, Vec<WatchEvent>)>,
+}
+
+impl Group<'_> {
+    fn add(&mut self, request: Request) -> Reply {
+        match request {
+            Request::Txn(txn, sender) => reply(sender, self.txn(&txn)),
+            Request::Grant(ttl, sender) => reply(sender, self.grant(ttl)),
+            Request::Revoke(lease, only_if_expired, sender) => {
+                reply(sender, self.revoke(lease, only_if_expired))
+            }
+            Request::Compact(revision, sender) => reply(sender, self.compact(revision)),
+        }
+    }
+
+    fn txn(&mut self, txn: &Txn) -> Result<TxnResponse, KvError> {
+        let plan = plan_txn(
+            &self.overlay,
+            &self.leases,
+            self.now,
+            self.revision + 1,
+            txn,
+        )?;
+        Ok(match plan {
+            Plan::Failed(failure) => TxnResponse::Failed {
+                revision: self.revision,
+                failure,
+            },
+            Plan::Apply { events, prev_kvs } => TxnResponse::Succeeded {
+                revision: self.record(events),
+                prev_kvs,
+            },
+        })
+    }
+
+    fn grant(&mut self, ttl: Duration) -> Result<LeaseId, KvError> {
+        let lease = LeaseId(self.last_lease + 1);
+        self.leases.insert(lease, ttl, self.now)?;
+        self.last_lease = lease.0;
+        let millis = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
+        self.batch.insert(&lease_key(lease), &encode_i64(millis));
+        self.dirty = true;
+        Ok(lease)
+    }
+
+    fn revoke(&mut self, lease: LeaseId, only_if_expired: bool) -> Result<Revision, KvError> {
+        if only_if_expired && !self.leases.is_expired(lease, self.now) {
+            return Ok(self.revision);
+        }
+        let events = plan_revoke(&self.overlay, &self.leases, lease, self.revision + 1)?;
+        let revision = self.record(events);
+        self.leases.remove(lease);
+        self.batch.remove(&lease_key(lease));
+        self.dirty = true;
+        Ok(revision)
+    }
+
+    fn compact(&mut self, revision: Revision) -> Result<(), KvError> {
+        if revision > self.revision {
+            return Err(KvError::FutureRevision {
+                requested: revision,
+                current: self.revision,
+            });
+        }
+        if revision <= self.compacted {
+            return Err(KvError::Compacted {
+                requested: revision,
+                compacted: self.compacted,
+            });
+        }
+        self.compact_to(revision);
+        Ok(())
+    }
+
+    fn compact_to(&mut self, revision: Revision) {
+        // History is dense: every revision above the compacted one has an entry (those
+        // of this group are in the batch, where a later remove wins).
+        for old in self.compacted + 1..=revision {
+            self.batch.remove(&history_key(old));
+        }
+        self.compacted = revision;
+        self.dirty = true;
+    }
+
+    /// Adds planned events (at `self.revision + 1`) to the batch; returns the revision
+    /// they got, or the unchanged one when there are none.
+    fn record(&mut self, events: Vec<WatchEvent>) -> Revision {
+        if events.is_empty() {
+            return self.revision;
+        }
+        let revision = self.revision + 1;
+        for event in &events {
+            let key = &event.kv.key;
+            match event.kind {
+                EventKind::Put => {
+                    self.batch.insert(state_key(key), encode_record(&event.kv));
+                    self.overlay
+                        .changes
+                        .insert(key.clone(), Some(event.kv.clone()));
+                }
+                EventKind::Delete => {
+                    self.batch.remove(state_key(key));
+                    self.overlay.changes.insert(Bytes::clone(key), None);
+                }
+            }
+        }
+        self.leases.apply(&events);
+        self.batch
+            .insert(&history_key(revision), encode_events(&events));
+        self.revision = revision;
+        self.published.push((revision, events));
+        self.dirty = true;
+        revision
+    }
+
+    /// Writes the group: one atomic batch, one flush, then publication.
+    fn commit(mut self) -> Result<(), KvError> {
+        if let Some(target) = self
+            .core
+            .options
+            .auto_compact_target(self.revision, self.compacted)
+        {
+            self.compact_to(target);
+        }
+        if !self.dirty {
+            return Ok(());
+        }
+        self.batch.insert(META_REVISION, &encode_i64(self.revision));
+        self.batch
+            .insert(META_COMPACTED, &encode_i64(self.compacted));
+        self.batch
+            .insert(META_LAST_LEASE, &encode_i64(self.last_lease));
+        let core = self.core;
+        let _gate = write(&core.gate);
+        core.db.apply_batch(self.batch).map_err(storage)?;
+        core.db.flush().map_err(storage)?;
+        core.flushes.fetch_add(1, Ordering::Relaxed);
+        core.revision.store(self.revision, Ordering::Release);
+        core.compacted.store(self.compacted, Ordering::Release);
+        core.last_lease.store(self.last_lease, Ordering::Release);
+        for (revision, events) in &self.published {
+            core.hub.publish(*revision, events);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,163 @@
+//! Watch streams: replay of history up to the revision the watcher registered at,
+//! then the live feed from the hub, without gap or duplicate.
+//!
+//! The switch is exact because the hub hands a new watcher the last revision it
+//! published (`upto`) under the same lock that publishing takes: every revision up to
+//! `upto` was in history before it was published, every later one goes to the
+//! watcher's buffer. While the replay runs the buffer fills; a replay longer than the
+//! buffer allows ends in `WatchLagged` like any slow consumer.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Weak};
+
+use bytes::Bytes;
+use futures::StreamExt;
+
+use super::watch::{Subscription, WatchHub};
+use crate::kv::{KvError, Revision, WatchEvent, WatchStream};
+
+/// How many revisions a replaying watch reads from history at a time.
+const REPLAY_CHUNK: usize = 256;
+
+/// One revision of history: all its events.
+pub(crate) type HistoryEntry = (Revision, Arc<[WatchEvent]>);
+
+/// Read access to a backend's history.
+pub(crate) trait HistorySource: Send + Sync + 'static {
+    /// The compacted revision: history exists only above it.
+    fn compacted(&self) -> Revision;
+
+    /// The entries with `after < revision <= upto`, ascending, at most `limit`; fails
+    /// with [`KvError::Compacted`] when `after` is below the compacted revision.
+    fn history(
+        &self,
+        after: Revision,
+        upto: Revision,
+        limit: usize,
+    ) -> Result<Vec<HistoryEntry>, KvError>;
+}
+
+/// Opens a watch of `prefix` for the changes after `after` (see [`KvStore::watch`](crate::KvStore::watch)).
+pub(crate) fn open_watch<S: HistorySource>(
+    hub: &WatchHub,
+    source: &Arc<S>,
+    prefix: Bytes,
+    after: Revision,
+) -> Result<WatchStream, KvError> {
+    if after < 0 {
+        return Err(KvError::invalid("watch revision must not be negative"));
+    }
+    let subscription = hub.subscribe(prefix.clone());
+    if after > subscription.upto {
+        return Err(KvError::FutureRevision {
+            requested: after,
+            current: subscription.upto,
+        });
+    }
+    let compacted = source.compacted();
+    if after < compacted {
+        return Err(KvError::Compacted {
+            requested: after,
+            compacted,
+        });
+    }
+    let source: Weak<S> = Arc::downgrade(source);
+    let state = StreamState {
+        prefix,
+        last_delivered: after,
+        replayed: after,
+        source: Some(source as Weak<dyn HistorySource>),
+        pending: VecDeque::new(),
+        subscription,
+        done: false,
+    };
+    Ok(futures::stream::unfold(state, StreamState::next).boxed())
+}
+
+struct StreamState {
+    prefix: Bytes,
+    /// Revision of the last batch handed out (or the start): where to resume after lag.
+    last_delivered: Revision,
+    /// Revision up to which history has been read.
+    replayed: Revision,
+    source: Option<Weak<dyn HistorySource>>,
+    pending: VecDeque<Vec<WatchEvent>>,
+    subscription: Subscription,
+    done: bool,
+}
+
+type Item = Result<Vec<WatchEvent>, KvError>;
+
+impl StreamState {
+    async fn next(mut self) -> Option<(Item, Self)> {
+        loop {
+            if self.done {
+                return None;
+            }
+            if let Some(batch) = self.pending.pop_front() {
+                return Some(self.deliver(batch));
+            }
+            if self.replayed < self.subscription.upto {
+                if let Err(error) = self.replay_chunk() {
+                    return Some(self.fail(error));
+                }
+                continue;
+            }
+            self.source = None;
+            return match self.subscription.receiver.recv().await {
+                Some(batch) => Some(self.deliver(batch)),
+                None if self.subscription.is_lagged() => {
+                    let resume_from = self.last_delivered;
+                    Some(self.fail(KvError::WatchLagged { resume_from }))
+                }
+                None => None,
+            };
+        }
+    }
+
+    fn deliver(mut self, batch: Vec<WatchEvent>) -> (Item, Self) {
+        if let Some(event) = batch.first() {
+            self.last_delivered = event.revision();
+        }
+        (Ok(batch), self)
+    }
+
+    fn fail(mut self, error: KvError) -> (Item, Self) {
+        self.done = true;
+        (Err(error), self)
+    }
+
+    /// Reads the next chunk of history into `pending`, keeping matching events.
+    fn replay_chunk(&mut self) -> Result<(), KvError> {
+        let Some(source) = self.source.as_ref().and_then(Weak::upgrade) else {
+            // The store is gone: end quietly, as the live feed would.
+            self.done = true;
+            return Ok(());
+        };
+        let entries = source.history(self.replayed, self.subscription.upto, REPLAY_CHUNK)?;
+        if entries.is_empty() {
+            return Err(KvError::corrupt(format!(
+                "history has no revision after {} (expected up to {})",
+                self.replayed, self.subscription.upto
+            )));
+        }
+        for (revision, events) in entries {
+            if revision != self.replayed + 1 {
+                return Err(KvError::corrupt(format!(
+                    "history jumps from revision {} to {revision}",
+                    self.replayed
+                )));
+            }
+            self.replayed = revision;
+            let batch: Vec<WatchEvent> = events
+                .iter()
+                .filter(|event| event.kv.key.starts_with(&self.prefix))
+                .cloned()
+                .collect();
+            if !batch.is_empty() {
+                self.pending.push_back(batch);
+            }
+        }
+        Ok(())
+    }
+}
