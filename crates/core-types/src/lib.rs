@@ -29,6 +29,7 @@ pub mod batch_v1;
 pub mod coordination_v1;
 pub mod core_v1;
 pub mod decode;
+pub mod defaults;
 pub mod networking_v1;
 pub mod policy_v1;
 pub mod rbac_v1;
