@@ -38,19 +38,53 @@ pub fn to_yaml<T: Serialize>(obj: &T) -> Result<String, Error> {
 /// (a leading or trailing `---`, or a document holding only comments).
 ///
 /// Each element is one document's result, so a bad document does not hide the others.
+/// As kubectl does, the stream is split on separator lines first and each document is
+/// parsed on its own, so a syntax error stays within its document.
 pub fn yaml_documents(text: &str) -> Vec<Result<Value, Error>> {
-    use serde::Deserialize as _;
-    serde_yaml_ng::Deserializer::from_str(text)
-        .map(|doc| {
-            let mut track = serde_path_to_error::Track::new();
-            let de = serde_path_to_error::Deserializer::new(doc, &mut track);
-            Value::deserialize(de).map_err(|e| Error::Decode {
-                path: track.path().to_string(),
-                message: e.to_string(),
-            })
+    split_documents(text)
+        .into_iter()
+        .filter(|doc| {
+            doc.lines()
+                .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
         })
+        .map(parse_yaml_document)
         .filter(|r| !matches!(r, Ok(Value::Null)))
         .collect()
+}
+
+/// Splits on lines that are a document separator: `---`, optionally followed by
+/// whitespace or a comment. A `...` document end line is dropped as well.
+fn split_documents(text: &str) -> Vec<&str> {
+    let mut docs = Vec::new();
+    let mut start = 0;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end();
+        let is_separator = content == "---"
+            || content.strip_prefix("---").is_some_and(|rest| {
+                rest.starts_with([' ', '\t']) && rest.trim_start().starts_with('#')
+            });
+        if is_separator || content == "..." {
+            docs.push(&text[start..pos]);
+            start = pos + line.len();
+        }
+        pos += line.len();
+    }
+    docs.push(&text[start..]);
+    docs
+}
+
+fn parse_yaml_document(doc: &str) -> Result<Value, Error> {
+    use serde::Deserialize as _;
+    let mut track = serde_path_to_error::Track::new();
+    let de = serde_path_to_error::Deserializer::new(
+        serde_yaml_ng::Deserializer::from_str(doc),
+        &mut track,
+    );
+    Value::deserialize(de).map_err(|e| Error::Decode {
+        path: track.path().to_string(),
+        message: e.to_string(),
+    })
 }
 
 /// Checks that `types` names `K`.
@@ -194,4 +228,28 @@ pub fn objects_from_yaml(text: &str) -> Vec<Result<AnyObject, Error>> {
         .enumerate()
         .map(|(i, doc)| doc.and_then(|v| AnyObject::from_value(v, i)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_streams_like_kubectl() {
+        let text = "# leading comment\n---\napiVersion: v1\nkind: A\n--- # second\nkind: B\n---\n# only a comment\n---\n";
+        let docs = yaml_documents(text);
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].as_ref().unwrap()["kind"], "A");
+        assert_eq!(docs[1].as_ref().unwrap()["kind"], "B");
+    }
+
+    #[test]
+    fn a_syntax_error_stays_in_its_document() {
+        let docs = yaml_documents("kind: [unclosed\n---\nkind: B\n");
+        assert_eq!(docs.len(), 2);
+        assert!(docs[0].is_err());
+        assert_eq!(docs[1].as_ref().unwrap()["kind"], "B");
+        // A stream the YAML parser rejects at once still ends.
+        assert_eq!(yaml_documents("\u{0}").len(), 1);
+    }
 }
