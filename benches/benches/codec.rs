@@ -2,6 +2,9 @@
 //!
 //! Run: `cargo bench --manifest-path benches/Cargo.toml --bench codec`.
 
+// `criterion_group!` generates an undocumented function.
+#![allow(missing_docs)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::core_v1::TypedLocalObjectReference;
 use crate::meta::ObjectMeta;
 use crate::resource::resource;
-use crate::serde_util::{OmitEmpty, is_zero_i32};
+use crate::serde_util::is_zero_i32;
 
 /// An Ingress: rules routing HTTP(S) requests by host and path to backends (usually
 /// Services), implemented by an ingress controller.
@@ -31,7 +31,7 @@ resource! {
         plural: "ingresses",
         scope: Namespaced,
     }
-    fields { [spec, "spec"] [status, "status", omitempty] }
+    fields { [spec, "spec"] [status, "status"] }
 }
 
 /// Desired routing of an Ingress.
@@ -145,12 +145,6 @@ pub struct IngressStatus {
     /// The load balancer's addresses.
     #[serde(default)]
     pub load_balancer: IngressLoadBalancerStatus,
-}
-
-impl OmitEmpty for IngressStatus {
-    fn is_omitted(&self) -> bool {
-        *self == Self::default()
-    }
 }
 
 /// The addresses an Ingress's load balancer is reachable at.
@@ -281,7 +275,7 @@ status:
         );
         assert_eq!(
             json(&Ingress::default()),
-            r#"{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{},"spec":{}}"#
+            r#"{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{},"spec":{},"status":{"loadBalancer":{}}}"#
         );
     }
 

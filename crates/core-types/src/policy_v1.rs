@@ -8,7 +8,7 @@ use crate::IntOrString;
 use crate::meta::{Condition, ObjectMeta};
 use crate::resource::resource;
 use crate::selector::LabelSelector;
-use crate::serde_util::{OmitEmpty, is_zero_i64};
+use crate::serde_util::is_zero_i64;
 use crate::time::Time;
 
 /// A PodDisruptionBudget: how many of a set of pods must stay up (or may be down) when
@@ -35,7 +35,7 @@ resource! {
         plural: "poddisruptionbudgets",
         scope: Namespaced,
     }
-    fields { [spec, "spec"] [status, "status", omitempty] }
+    fields { [spec, "spec"] [status, "status"] }
 }
 
 /// The budget of a PodDisruptionBudget: `minAvailable` or `maxUnavailable` (one of them).
@@ -83,12 +83,6 @@ pub struct PodDisruptionBudgetStatus {
     /// Current conditions (`DisruptionAllowed`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,
-}
-
-impl OmitEmpty for PodDisruptionBudgetStatus {
-    fn is_omitted(&self) -> bool {
-        *self == Self::default()
-    }
 }
 
 #[cfg(test)]
@@ -150,7 +144,10 @@ status:
             json(&status),
             r#"{"observedGeneration":2,"disruptionsAllowed":0,"currentHealthy":0,"desiredHealthy":0,"expectedPods":0}"#
         );
-        assert!(!json(&PodDisruptionBudget::default()).contains("status"));
+        // Go always writes the status struct, with its required counters.
+        assert!(
+            json(&PodDisruptionBudget::default()).contains(r#""status":{"disruptionsAllowed":0"#)
+        );
     }
 
     #[test]

@@ -68,7 +68,8 @@ fn diff(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
                     None => out.push(format!("{path}.{k}: lost ({va})")),
                 }
             }
-            for k in y.keys().filter(|k| !x.contains_key(*k)) {
+            // Go writes fields without `omitempty` even when zero: the model does too.
+            for k in y.keys().filter(|k| !x.contains_key(*k) && !is_zero(&y[*k])) {
                 out.push(format!("{path}.{k}: added ({})", y[k]));
             }
         }
@@ -83,8 +84,15 @@ fn diff(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// Zero, false, "", or a structure holding nothing else: what Go writes for a struct
+/// value without `omitempty` (an empty `status` as `{"replicas":0}`) or drops with it.
 fn is_zero(v: &Value) -> bool {
-    matches!(v, Value::Bool(false)) || v.as_f64() == Some(0.0) || v.as_str() == Some("")
+    match v {
+        Value::Object(m) => m.values().all(is_zero),
+        Value::Array(a) => a.iter().all(is_zero),
+        Value::Null => true,
+        _ => matches!(v, Value::Bool(false)) || v.as_f64() == Some(0.0) || v.as_str() == Some(""),
+    }
 }
 
 /// The source document as k8s-openapi (an independent model of the same API) reads and

@@ -7,7 +7,7 @@ use crate::core_v1::PodTemplateSpec;
 use crate::meta::ObjectMeta;
 use crate::resource::resource;
 use crate::selector::LabelSelector;
-use crate::serde_util::{OmitEmpty, is_zero_i32, is_zero_i64};
+use crate::serde_util::{is_zero_i32, is_zero_i64};
 use crate::time::Time;
 
 /// A DaemonSet: runs a copy of a pod on every node that its template's node selection
@@ -34,7 +34,7 @@ resource! {
         plural: "daemonsets",
         scope: Namespaced,
     }
-    fields { [spec, "spec"] [status, "status", omitempty] }
+    fields { [spec, "spec"] [status, "status"] }
 }
 
 /// Desired state of a DaemonSet.
@@ -118,12 +118,6 @@ pub struct DaemonSetStatus {
     /// Current conditions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<DaemonSetCondition>,
-}
-
-impl OmitEmpty for DaemonSetStatus {
-    fn is_omitted(&self) -> bool {
-        *self == Self::default()
-    }
 }
 
 /// One condition of a DaemonSet.
@@ -213,7 +207,7 @@ status:
         );
         assert_eq!(
             json(&DaemonSet::default()),
-            r#"{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{},"spec":{"template":{"metadata":{},"spec":{"containers":[]}},"updateStrategy":{}}}"#
+            r#"{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{},"spec":{"template":{"metadata":{},"spec":{"containers":[]}},"updateStrategy":{}},"status":{"currentNumberScheduled":0,"numberMisscheduled":0,"desiredNumberScheduled":0,"numberReady":0}}"#
         );
     }
 

@@ -7,7 +7,7 @@ use crate::core_v1::PodTemplateSpec;
 use crate::meta::ObjectMeta;
 use crate::resource::resource;
 use crate::selector::LabelSelector;
-use crate::serde_util::{OmitEmpty, is_false, is_zero_i32, is_zero_i64};
+use crate::serde_util::{is_false, is_zero_i32, is_zero_i64};
 use crate::time::Time;
 
 /// A Deployment: keeps a number of replicas of a pod template running and rolls out
@@ -34,7 +34,7 @@ resource! {
         plural: "deployments",
         scope: Namespaced,
     }
-    fields { [spec, "spec"] [status, "status", omitempty] }
+    fields { [spec, "spec"] [status, "status"] }
 }
 
 /// Desired state of a Deployment.
@@ -127,12 +127,6 @@ pub struct DeploymentStatus {
     /// the hash.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collision_count: Option<i32>,
-}
-
-impl OmitEmpty for DeploymentStatus {
-    fn is_omitted(&self) -> bool {
-        *self == Self::default()
-    }
 }
 
 /// One condition of a Deployment.
@@ -231,7 +225,7 @@ status:
         .unwrap();
         assert_eq!(
             json(&d),
-            r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{},"spec":{"containers":[]}},"strategy":{}}}"#
+            r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{},"spec":{"containers":[]}},"strategy":{}},"status":{}}"#
         );
     }
 

@@ -8,7 +8,7 @@ use crate::core_v1::PodTemplateSpec;
 use crate::meta::ObjectMeta;
 use crate::resource::resource;
 use crate::selector::LabelSelector;
-use crate::serde_util::{OmitEmpty, is_zero_i32, is_zero_i64};
+use crate::serde_util::{is_zero_i32, is_zero_i64};
 use crate::time::Time;
 
 /// A ReplicaSet: creates and deletes pods from a template so that the number of pods
@@ -36,7 +36,7 @@ resource! {
         scope: Namespaced,
         selectable: replica_set_field,
     }
-    fields { [spec, "spec"] [status, "status", omitempty] }
+    fields { [spec, "spec"] [status, "status"] }
 }
 
 /// Field selectors ReplicaSets support beyond the metadata ones: `status.replicas`.
@@ -90,12 +90,6 @@ pub struct ReplicaSetStatus {
     /// Current conditions (`ReplicaFailure`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<ReplicaSetCondition>,
-}
-
-impl OmitEmpty for ReplicaSetStatus {
-    fn is_omitted(&self) -> bool {
-        *self == Self::default()
-    }
 }
 
 /// One condition of a ReplicaSet.
@@ -187,7 +181,7 @@ status:
         let rs = ReplicaSet::default();
         assert_eq!(
             json(&rs),
-            r#"{"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{},"spec":{"template":{"metadata":{},"spec":{"containers":[]}}}}"#
+            r#"{"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{},"spec":{"template":{"metadata":{},"spec":{"containers":[]}}},"status":{"replicas":0}}"#
         );
     }
 

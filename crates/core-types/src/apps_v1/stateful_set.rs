@@ -7,7 +7,7 @@ use crate::core_v1::{PersistentVolumeClaim, PodTemplateSpec};
 use crate::meta::ObjectMeta;
 use crate::resource::resource;
 use crate::selector::LabelSelector;
-use crate::serde_util::{OmitEmpty, is_zero_i32, is_zero_i64};
+use crate::serde_util::{is_zero_i32, is_zero_i64};
 use crate::time::Time;
 
 /// A StatefulSet: runs pods named `<name>-<ordinal>`, each with its own claims made from
@@ -34,7 +34,7 @@ resource! {
         plural: "statefulsets",
         scope: Namespaced,
     }
-    fields { [spec, "spec"] [status, "status", omitempty] }
+    fields { [spec, "spec"] [status, "status"] }
 }
 
 /// Desired state of a StatefulSet.
@@ -166,12 +166,6 @@ pub struct StatefulSetStatus {
     pub available_replicas: i32,
 }
 
-impl OmitEmpty for StatefulSetStatus {
-    fn is_omitted(&self) -> bool {
-        *self == Self::default()
-    }
-}
-
 /// One condition of a StatefulSet.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -283,8 +277,13 @@ status:
             r#"{"replicas":0,"currentRevision":"r1","availableReplicas":0}"#
         );
         assert_eq!(json(&StatefulSetOrdinals::default()), r#"{"start":0}"#);
+        // Go always writes the status struct, with its required counters.
         let s = StatefulSet::default();
-        assert!(!json(&s).contains("status"));
+        assert!(
+            json(&s).ends_with(r#""status":{"replicas":0,"availableReplicas":0}}"#),
+            "{}",
+            json(&s)
+        );
     }
 
     #[test]

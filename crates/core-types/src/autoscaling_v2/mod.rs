@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::Quantity;
 use crate::meta::ObjectMeta;
 use crate::resource::resource;
-use crate::serde_util::{OmitEmpty, is_zero_i32};
+use crate::serde_util::is_zero_i32;
 use crate::time::Time;
 
 /// A HorizontalPodAutoscaler: sets the replica count of a scalable object (through its
@@ -36,7 +36,7 @@ resource! {
         plural: "horizontalpodautoscalers",
         scope: Namespaced,
     }
-    fields { [spec, "spec"] [status, "status", omitempty] }
+    fields { [spec, "spec"] [status, "status"] }
 }
 
 /// Desired behaviour of a HorizontalPodAutoscaler.
@@ -145,12 +145,6 @@ pub struct HorizontalPodAutoscalerStatus {
     /// Current conditions (`AbleToScale`, `ScalingActive`, `ScalingLimited`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<HorizontalPodAutoscalerCondition>,
-}
-
-impl OmitEmpty for HorizontalPodAutoscalerStatus {
-    fn is_omitted(&self) -> bool {
-        *self == Self::default()
-    }
 }
 
 /// One condition of a HorizontalPodAutoscaler.
@@ -342,7 +336,7 @@ status:
     fn required_fields_are_written_and_zero_status_omitted() {
         assert_eq!(
             json(&HorizontalPodAutoscaler::default()),
-            r#"{"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{},"spec":{"scaleTargetRef":{"kind":"","name":""},"maxReplicas":0}}"#
+            r#"{"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{},"spec":{"scaleTargetRef":{"kind":"","name":""},"maxReplicas":0},"status":{"desiredReplicas":0}}"#
         );
         let status = HorizontalPodAutoscalerStatus {
             current_replicas: 2,

@@ -6,7 +6,6 @@ use crate::batch_v1::JobSpec;
 use crate::core_v1::ObjectReference;
 use crate::meta::ObjectMeta;
 use crate::resource::resource;
-use crate::serde_util::OmitEmpty;
 use crate::time::Time;
 
 /// A CronJob: creates a Job from a template at each time its schedule names.
@@ -31,7 +30,7 @@ resource! {
         plural: "cronjobs",
         scope: Namespaced,
     }
-    fields { [spec, "spec"] [status, "status", omitempty] }
+    fields { [spec, "spec"] [status, "status"] }
 }
 
 /// Desired behaviour of a CronJob.
@@ -93,12 +92,6 @@ pub struct CronJobStatus {
     pub last_successful_time: Option<Time>,
 }
 
-impl OmitEmpty for CronJobStatus {
-    fn is_omitted(&self) -> bool {
-        *self == Self::default()
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -154,7 +147,7 @@ status:
     fn schedule_and_job_template_are_always_written() {
         assert_eq!(
             json(&CronJob::default()),
-            r#"{"apiVersion":"batch/v1","kind":"CronJob","metadata":{},"spec":{"schedule":"","jobTemplate":{"metadata":{},"spec":{"template":{"metadata":{},"spec":{"containers":[]}}}}}}"#
+            r#"{"apiVersion":"batch/v1","kind":"CronJob","metadata":{},"spec":{"schedule":"","jobTemplate":{"metadata":{},"spec":{"template":{"metadata":{},"spec":{"containers":[]}}}}},"status":{}}"#
         );
         let err = crate::decode::from_value::<CronJob>(serde_json::json!({
             "spec": {"schedule": 5}

@@ -8,7 +8,7 @@ use crate::core_v1::PodTemplateSpec;
 use crate::meta::ObjectMeta;
 use crate::resource::resource;
 use crate::selector::LabelSelector;
-use crate::serde_util::{OmitEmpty, is_zero_i32};
+use crate::serde_util::is_zero_i32;
 use crate::time::Time;
 
 /// A Job: creates pods from a template and retries them until enough succeed, or the
@@ -35,7 +35,7 @@ resource! {
         scope: Namespaced,
         selectable: job_field,
     }
-    fields { [spec, "spec"] [status, "status", omitempty] }
+    fields { [spec, "spec"] [status, "status"] }
 }
 
 /// Field selectors Jobs support beyond the metadata ones: `status.successful`
@@ -219,12 +219,6 @@ pub struct JobStatus {
     pub ready: Option<i32>,
 }
 
-impl OmitEmpty for JobStatus {
-    fn is_omitted(&self) -> bool {
-        *self == Self::default()
-    }
-}
-
 /// Uids of finished pods the controller has not yet added to the Job's counters.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -358,7 +352,7 @@ status:
         };
         assert_eq!(
             json(&j),
-            r#"{"apiVersion":"batch/v1","kind":"Job","metadata":{},"spec":{"parallelism":1,"backoffLimit":2,"manualSelector":false,"template":{"metadata":{},"spec":{"containers":[]}},"managedBy":"m"}}"#
+            r#"{"apiVersion":"batch/v1","kind":"Job","metadata":{},"spec":{"parallelism":1,"backoffLimit":2,"manualSelector":false,"template":{"metadata":{},"spec":{"containers":[]}},"managedBy":"m"},"status":{}}"#
         );
         let rule = PodFailurePolicyRule {
             action: "Count".into(),

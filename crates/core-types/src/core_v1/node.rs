@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::meta::ObjectMeta;
 use crate::resource::resource;
-use crate::serde_util::{OmitEmpty, is_false, is_zero_i64};
+use crate::serde_util::{is_false, is_zero_i64};
 use crate::{Quantity, Time};
 
 /// A worker machine of the cluster. Cluster-scoped.
@@ -36,7 +36,7 @@ resource! {
         scope: Cluster,
         selectable: node_field,
     }
-    fields { [spec, "spec"] [status, "status", omitempty] }
+    fields { [spec, "spec"] [status, "status"] }
 }
 
 /// Field selectors supported for nodes beyond the metadata ones: `spec.unschedulable`.
@@ -185,12 +185,6 @@ pub struct NodeStatus {
     /// Optional features the node implements.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<NodeFeatures>,
-}
-
-impl OmitEmpty for NodeStatus {
-    fn is_omitted(&self) -> bool {
-        *self == Self::default()
-    }
 }
 
 /// One condition of a node.
@@ -472,10 +466,13 @@ status:
             Some("false")
         );
         let json = serde_json::to_value(&node).expect("encodes");
+        // Go always writes the status struct, and in it the zero-valued nested structs.
+        assert_eq!(json["spec"], serde_json::json!({}));
         assert_eq!(
-            json,
-            serde_json::json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n"}, "spec": {}})
+            json["status"]["daemonEndpoints"],
+            serde_json::json!({"kubeletEndpoint": {"Port": 0}})
         );
+        assert_eq!(json["status"]["nodeInfo"]["kubeletVersion"], "");
         // A status with anything in it carries Go's zero-valued nested structs.
         let mut node = node;
         node.status.phase = "Running".into();

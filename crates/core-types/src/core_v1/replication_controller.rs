@@ -10,7 +10,7 @@ use crate::Time;
 use crate::core_v1::PodTemplateSpec;
 use crate::meta::ObjectMeta;
 use crate::resource::resource;
-use crate::serde_util::{OmitEmpty, is_zero_i32, is_zero_i64};
+use crate::serde_util::{is_zero_i32, is_zero_i64};
 
 /// Keeps a number of pods matching its selector running.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -39,7 +39,7 @@ resource! {
         scope: Namespaced,
         selectable: rc_field,
     }
-    fields { [spec, "spec"] [status, "status", omitempty] }
+    fields { [spec, "spec"] [status, "status"] }
 }
 
 /// Field selectors supported for replication controllers beyond the metadata ones:
@@ -91,12 +91,6 @@ pub struct ReplicationControllerStatus {
     /// Current conditions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<ReplicationControllerCondition>,
-}
-
-impl OmitEmpty for ReplicationControllerStatus {
-    fn is_omitted(&self) -> bool {
-        *self == Self::default()
-    }
 }
 
 /// One condition of a replication controller.
@@ -189,7 +183,7 @@ status:
         .expect("fixture decodes");
         assert_eq!(
             serde_json::to_string(&rc).expect("encodes"),
-            r#"{"apiVersion":"v1","kind":"ReplicationController","metadata":{"name":"r"},"spec":{"selector":{"app":"r"}}}"#
+            r#"{"apiVersion":"v1","kind":"ReplicationController","metadata":{"name":"r"},"spec":{"selector":{"app":"r"}},"status":{"replicas":0}}"#
         );
         rc.status.observed_generation = 1;
         let json = serde_json::to_value(&rc).expect("encodes");

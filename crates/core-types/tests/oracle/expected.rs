@@ -491,6 +491,7 @@ pub(crate) const GO_ALWAYS_WRITES: &[(&str, &[&str])] = &[
     ("core.v1.ServiceStatus", &["loadBalancer"]),
     ("networking.v1.Ingress", &["spec", "status"]),
     ("networking.v1.IngressServiceBackend", &["port"]),
+    ("networking.v1.IngressStatus", &["loadBalancer"]),
     ("policy.v1.PodDisruptionBudget", &["spec", "status"]),
 ];
 
