@@ -51,8 +51,14 @@ const DEFAULTABLE: &[(&str, &str)] = &[
     ("StatefulSet", "spec.updateStrategy.type"),
     ("DaemonSet", "spec.updateStrategy.type"),
     ("StatefulSet", "spec.podManagementPolicy"),
-    ("StatefulSet", "persistentVolumeClaimRetentionPolicy.whenDeleted"),
-    ("StatefulSet", "persistentVolumeClaimRetentionPolicy.whenScaled"),
+    (
+        "StatefulSet",
+        "persistentVolumeClaimRetentionPolicy.whenDeleted",
+    ),
+    (
+        "StatefulSet",
+        "persistentVolumeClaimRetentionPolicy.whenScaled",
+    ),
     ("CronJob", "spec.concurrencyPolicy"),
     ("RoleBinding", "subjects[*].apiGroup"),
     ("ClusterRoleBinding", "subjects[*].apiGroup"),
@@ -81,11 +87,15 @@ const INVALID: &[(&str, &[&str])] = &[
     // Protocols are case-sensitive: Kubernetes rejects `tcp` too.
     (
         "_archived/volumes/aws_ebs/aws-ebs-web.yaml#0",
-        &["spec.containers[0].ports[0].protocol: Unsupported value: \"tcp\": supported values: \"TCP\", \"UDP\", \"SCTP\""],
+        &[
+            "spec.containers[0].ports[0].protocol: Unsupported value: \"tcp\": supported values: \"TCP\", \"UDP\", \"SCTP\"",
+        ],
     ),
     (
         "_archived/volumes/cinder/cinder-web.yaml#0",
-        &["spec.containers[0].ports[0].protocol: Unsupported value: \"tcp\": supported values: \"TCP\", \"UDP\", \"SCTP\""],
+        &[
+            "spec.containers[0].ports[0].protocol: Unsupported value: \"tcp\": supported values: \"TCP\", \"UDP\", \"SCTP\"",
+        ],
     ),
 ];
 
@@ -113,9 +123,9 @@ fn defaultable(kind: &str, line: &str) -> bool {
         return false;
     };
     let path = normalize(path);
-    DEFAULTABLE.iter().any(|(k, p)| {
-        (*k == "*" || *k == kind) && (path == *p || path.ends_with(&format!(".{p}")))
-    })
+    DEFAULTABLE
+        .iter()
+        .any(|(k, p)| (*k == "*" || *k == kind) && (path == *p || path.ends_with(&format!(".{p}"))))
 }
 
 /// Every decodable object of the corpus, with a `file#index` name.
@@ -184,7 +194,11 @@ fn every_typed_corpus_object_validates() {
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(allowed_seen.len(), INVALID.len(), "an allow-listed document is gone");
+    assert_eq!(
+        allowed_seen.len(),
+        INVALID.len(),
+        "an allow-listed document is gone"
+    );
     assert!(typed > 200, "only {typed} typed objects");
     eprintln!(
         "{typed} typed objects: {clean} valid as written, {forgiven_docs} valid once defaulted \

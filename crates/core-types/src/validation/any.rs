@@ -53,3 +53,40 @@ impl AnyObject {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::decode::objects_from_yaml;
+
+    fn errors(yaml: &str) -> String {
+        let object = objects_from_yaml(yaml).remove(0).expect("decodes");
+        object
+            .validate()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn typed_objects_use_their_kind_rules() {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {restartPolicy: Always, dnsPolicy: ClusterFirst, containers: []}";
+        assert_eq!(errors(pod), "spec.containers: Required value");
+    }
+
+    #[test]
+    fn dynamic_objects_get_metadata_checks_only() {
+        let ok = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w.1, namespace: default}\nspec: {anything: [1, 2]}";
+        assert_eq!(errors(ok), "");
+        let cluster = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}";
+        assert_eq!(errors(cluster), "");
+        let bad = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: W_1, namespace: Bad}";
+        assert_eq!(
+            errors(bad),
+            "[metadata.name: Invalid value: \"W_1\": an RFC 1123 subdomain may hold only lower-case \
+             letters, digits, '-' and '.', and must start and end with a letter or digit (for \
+             example 'example.com'), metadata.namespace: Invalid value: \"Bad\": an RFC 1123 label \
+             may hold only lower-case letters, digits and '-', and must start and end with a letter \
+             or digit (for example 'web' or 'web-1')]"
+        );
+    }
+}

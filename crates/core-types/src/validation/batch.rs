@@ -467,3 +467,7 @@ fn is_go_duration(s: &str) -> bool {
     }
     true
 }
+
+#[cfg(test)]
+#[path = "batch_tests.rs"]
+mod tests;

@@ -121,8 +121,9 @@ pub(crate) fn in_range(
     }
 }
 
-/// Counts the sources set in a "one of" group and reports none (`Required` on `path`)
-/// or several (`Forbidden` on each extra one). `set` lists `(wire name, present)`.
+/// Counts the sources set in a "one of" group and reports none (`Required` on `path`,
+/// "must specify {what}") or several (`Forbidden` on each extra one). `set` lists
+/// `(wire name, present)`.
 pub(crate) fn exactly_one(
     set: &[(&str, bool)],
     what: &str,
@@ -136,7 +137,7 @@ pub(crate) fn exactly_one(
             for extra in present {
                 errs.push(FieldError::forbidden(
                     &path.child(extra),
-                    format!("may not specify more than 1 {what} (already has `{first}`)"),
+                    format!("may not be set together with `{first}`: specify only one"),
                 ));
             }
         }
@@ -194,8 +195,14 @@ pub(crate) fn percent(s: &str) -> Option<i64> {
     Some(digits.parse::<i64>().unwrap_or(i64::MAX))
 }
 
-/// A non-negative integer or a percentage (`maxSurge`, `minAvailable`, ...), at most 100%.
-pub(crate) fn int_or_percent(v: &IntOrString, path: &FieldPath, errs: &mut ValidationErrors) {
+/// A non-negative integer or a percentage (`maxSurge`, `minAvailable`, ...); with
+/// `at_most_100`, a percentage may not exceed 100%.
+pub(crate) fn int_or_percent(
+    v: &IntOrString,
+    at_most_100: bool,
+    path: &FieldPath,
+    errs: &mut ValidationErrors,
+) {
     match v {
         IntOrString::Int(i) => non_negative(i64::from(*i), path, errs),
         IntOrString::String(s) => match percent(s) {
@@ -204,7 +211,7 @@ pub(crate) fn int_or_percent(v: &IntOrString, path: &FieldPath, errs: &mut Valid
                 s,
                 "must be an integer or a percentage: digits followed by '%' (e.g. '25%')",
             )),
-            Some(p) if p > 100 => {
+            Some(p) if at_most_100 && p > 100 => {
                 errs.push(FieldError::invalid(
                     path,
                     s,

@@ -336,3 +336,7 @@ impl Validate for Lease {
         errs.into_result()
     }
 }
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;

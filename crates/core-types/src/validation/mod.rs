@@ -12,10 +12,13 @@ mod config;
 mod container;
 mod pod;
 mod policy;
+mod probe;
 mod rbac;
 mod scheduling;
 mod service;
 mod storage;
+#[cfg(test)]
+mod test_support;
 mod volume;
 mod workloads;
 

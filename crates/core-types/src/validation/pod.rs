@@ -6,9 +6,8 @@ use super::common::{
     container_resource_name, enum_option, enum_required, in_range, ip, non_negative, optional_name,
     quantity_non_negative, required, required_name,
 };
-use super::container::{
-    ContainerKind, PodContext, id_range, validate_container, validate_resources,
-};
+use super::container::{ContainerKind, PodContext, validate_container, validate_resources};
+use super::probe::id_range;
 use super::{
     FieldError, FieldPath, Validate, ValidationErrors, names, validate_annotations,
     validate_labels, validate_object_meta,
@@ -466,3 +465,7 @@ pub(super) fn validate_profile(
         )),
     }
 }
+
+#[cfg(test)]
+#[path = "pod_tests.rs"]
+mod tests;

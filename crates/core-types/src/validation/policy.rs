@@ -321,10 +321,10 @@ impl Validate for PodDisruptionBudget {
             ));
         }
         if let Some(v) = &s.min_available {
-            int_or_percent(v, &spec.child("minAvailable"), e);
+            int_or_percent(v, true, &spec.child("minAvailable"), e);
         }
         if let Some(v) = &s.max_unavailable {
-            int_or_percent(v, &spec.child("maxUnavailable"), e);
+            int_or_percent(v, true, &spec.child("maxUnavailable"), e);
         }
         if let Some(sel) = &s.selector {
             label_selector(sel, &spec.child("selector"), e);
@@ -339,3 +339,7 @@ impl Validate for PodDisruptionBudget {
         errs.into_result()
     }
 }
+
+#[cfg(test)]
+#[path = "policy_tests.rs"]
+mod tests;

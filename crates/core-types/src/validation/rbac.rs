@@ -172,3 +172,7 @@ impl Validate for ClusterRoleBinding {
         errs.into_result()
     }
 }
+
+#[cfg(test)]
+#[path = "rbac_tests.rs"]
+mod tests;

@@ -9,6 +9,7 @@ use super::common::{
 use super::{
     FieldError, FieldPath, Validate, ValidationErrors, names, validate_labels, validate_object_meta,
 };
+use crate::IntOrString;
 use crate::core_v1::{EndpointAddress, Endpoints, Service, ServicePort, ServiceSpec};
 use crate::networking_v1::{Ingress, IngressBackend};
 use crate::resource::Scope;
@@ -251,7 +252,11 @@ fn validate_service_port(
         names::port_number(p.port.into()),
     );
     enum_required(&p.protocol, PROTOCOLS, &path.child("protocol"), errs);
-    if let Some(t) = &p.target_port {
+    // 0 and "" mean unset: defaulting makes them `port`.
+    let target = p.target_port.as_ref().filter(|t| {
+        !matches!(t, IntOrString::Int(0)) && !matches!(t, IntOrString::String(s) if s.is_empty())
+    });
+    if let Some(t) = target {
         port_number_or_name(t, &path.child("targetPort"), errs);
     }
     if let Some(a) = &p.app_protocol {
@@ -501,3 +506,7 @@ fn ingress_backend(b: &IngressBackend, path: &FieldPath, errs: &mut ValidationEr
         }
     }
 }
+
+#[cfg(test)]
+#[path = "service_tests.rs"]
+mod tests;

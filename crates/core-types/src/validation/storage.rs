@@ -369,3 +369,7 @@ fn data_source(
         ));
     }
 }
+
+#[cfg(test)]
+#[path = "storage_tests.rs"]
+mod tests;

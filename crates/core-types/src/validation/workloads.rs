@@ -69,9 +69,14 @@ fn option_non_negative(v: Option<i32>, path: &FieldPath, errs: &mut ValidationEr
     }
 }
 
-fn option_int_or_percent(v: Option<&IntOrString>, path: &FieldPath, errs: &mut ValidationErrors) {
+fn option_int_or_percent(
+    v: Option<&IntOrString>,
+    at_most_100: bool,
+    path: &FieldPath,
+    errs: &mut ValidationErrors,
+) {
     if let Some(v) = v {
-        int_or_percent(v, path, errs);
+        int_or_percent(v, at_most_100, path, errs);
     }
 }
 
@@ -105,8 +110,10 @@ impl Validate for Deployment {
             )),
             ("RollingUpdate", Some(ru)) => {
                 let rp = sp.child("rollingUpdate");
-                option_int_or_percent(ru.max_unavailable.as_ref(), &rp.child("maxUnavailable"), e);
-                option_int_or_percent(ru.max_surge.as_ref(), &rp.child("maxSurge"), e);
+                let mu = ru.max_unavailable.as_ref();
+                option_int_or_percent(mu, true, &rp.child("maxUnavailable"), e);
+                // A surge may exceed 100%.
+                option_int_or_percent(ru.max_surge.as_ref(), false, &rp.child("maxSurge"), e);
                 // Unset values default to 25%.
                 let unavailable = ru.max_unavailable.as_ref().map_or(25, int_or_percent_value);
                 let surge = ru.max_surge.as_ref().map_or(25, int_or_percent_value);
@@ -221,7 +228,7 @@ impl Validate for StatefulSet {
                 option_non_negative(ru.partition, &rp.child("partition"), e);
                 if let Some(mu) = &ru.max_unavailable {
                     let mp = rp.child("maxUnavailable");
-                    int_or_percent(mu, &mp, e);
+                    int_or_percent(mu, true, &mp, e);
                     if int_or_percent_value(mu) == 0 {
                         e.push(FieldError::invalid(&mp, mu, "cannot be 0"));
                     }
@@ -297,8 +304,9 @@ impl Validate for DaemonSet {
         );
         if let ("RollingUpdate", Some(ru)) = (us.type_.as_str(), &us.rolling_update) {
             let rp = up.child("rollingUpdate");
-            option_int_or_percent(ru.max_unavailable.as_ref(), &rp.child("maxUnavailable"), e);
-            option_int_or_percent(ru.max_surge.as_ref(), &rp.child("maxSurge"), e);
+            let mu = ru.max_unavailable.as_ref();
+            option_int_or_percent(mu, true, &rp.child("maxUnavailable"), e);
+            option_int_or_percent(ru.max_surge.as_ref(), true, &rp.child("maxSurge"), e);
             // Unset values default to maxUnavailable 1, maxSurge 0.
             let unavailable = ru.max_unavailable.as_ref().map_or(1, int_or_percent_value);
             let surge = ru.max_surge.as_ref().map_or(0, int_or_percent_value);
@@ -390,3 +398,7 @@ impl Validate for ControllerRevision {
         errs.into_result()
     }
 }
+
+#[cfg(test)]
+#[path = "workloads_tests.rs"]
+mod tests;
