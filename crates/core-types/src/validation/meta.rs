@@ -106,7 +106,8 @@ pub fn validate_labels(
     }
 }
 
-fn validate_annotations(
+/// Checks annotation keys (qualified names) and the total size of all annotations.
+pub fn validate_annotations(
     annotations: &BTreeMap<String, String>,
     path: &FieldPath,
     errs: &mut ValidationErrors,
