@@ -1,10 +1,7 @@
-//! Every typed object of the kubernetes/examples corpus passes validation.
-//!
-//! Validation runs after defaulting in an API server. Until defaulting is wired in here,
-//! objects are validated as written, and `Required value` errors are forgiven on exactly
-//! the fields that defaulting fills (listed in [`DEFAULTABLE`]). Any other error is either
-//! a manifest that a real API server rejects too (listed in [`INVALID`] with the exact
-//! error and why) or a bug in validation.
+//! Every typed object of the kubernetes/examples corpus passes validation once
+//! defaulted, as in an API server's write path. Any error is either a manifest that a
+//! real API server rejects too (listed in [`INVALID`] with the exact error and why) or a
+//! bug in validation or defaulting.
 
 use std::path::{Path, PathBuf};
 
@@ -32,40 +29,6 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
-
-/// Fields that defaulting fills when empty, as `(kind or "*", path)`; list indexes are
-/// written `[*]`, and a path matches the end of an error's path at a `.` boundary.
-const DEFAULTABLE: &[(&str, &str)] = &[
-    ("*", "spec.restartPolicy"),
-    ("*", "spec.dnsPolicy"),
-    ("*", "imagePullPolicy"),
-    ("*", "terminationMessagePolicy"),
-    ("*", "ports[*].protocol"),
-    ("*", "fieldRef.apiVersion"),
-    ("*", "httpGet.scheme"),
-    ("*", "httpGet.path"),
-    ("Service", "spec.type"),
-    ("Service", "spec.sessionAffinity"),
-    ("Service", "spec.externalTrafficPolicy"),
-    ("Deployment", "spec.strategy.type"),
-    ("StatefulSet", "spec.updateStrategy.type"),
-    ("DaemonSet", "spec.updateStrategy.type"),
-    ("StatefulSet", "spec.podManagementPolicy"),
-    (
-        "StatefulSet",
-        "persistentVolumeClaimRetentionPolicy.whenDeleted",
-    ),
-    (
-        "StatefulSet",
-        "persistentVolumeClaimRetentionPolicy.whenScaled",
-    ),
-    ("CronJob", "spec.concurrencyPolicy"),
-    ("RoleBinding", "subjects[*].apiGroup"),
-    ("ClusterRoleBinding", "subjects[*].apiGroup"),
-    ("*", "onPodConditions[*].status"),
-    // A volume without a source becomes an `emptyDir`.
-    ("*", "spec.volumes[*]"),
-];
 
 /// Documents a real API server rejects too, with every error they must report.
 const INVALID: &[(&str, &[&str])] = &[
@@ -99,35 +62,6 @@ const INVALID: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// `spec.containers[1].ports[0]` becomes `spec.containers[*].ports[*]`.
-fn normalize(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut rest = path;
-    while let Some(open) = rest.find('[') {
-        out.push_str(&rest[..=open]);
-        rest = &rest[open + 1..];
-        let close = rest.find(']').unwrap_or(rest.len());
-        if !rest[..close].is_empty() && rest[..close].bytes().all(|c| c.is_ascii_digit()) {
-            out.push('*');
-        } else {
-            out.push_str(&rest[..close]);
-        }
-        rest = &rest[close..];
-    }
-    out.push_str(rest);
-    out
-}
-
-fn defaultable(kind: &str, line: &str) -> bool {
-    let Some((path, _detail)) = line.split_once(": Required value") else {
-        return false;
-    };
-    let path = normalize(path);
-    DEFAULTABLE
-        .iter()
-        .any(|(k, p)| (*k == "*" || *k == kind) && (path == *p || path.ends_with(&format!(".{p}"))))
-}
-
 /// Every decodable object of the corpus, with a `file#index` name.
 fn corpus_objects() -> Vec<(String, AnyObject)> {
     let mut files = Vec::new();
@@ -153,38 +87,26 @@ fn corpus_objects() -> Vec<(String, AnyObject)> {
 
 #[test]
 fn every_typed_corpus_object_validates() {
-    let (mut clean, mut forgiven_docs, mut forgiven) = (0, 0, 0);
-    let mut typed = 0;
+    let (mut clean, mut typed) = (0, 0);
     let mut failures = Vec::new();
     let mut allowed_seen = Vec::new();
-    for (name, object) in corpus_objects() {
+    for (name, mut object) in corpus_objects() {
         if !object.is_typed() {
             continue;
         }
         typed += 1;
         let kind = object.type_meta().kind;
-        let lines: Vec<String> = match object.validate() {
+        object.apply_defaults();
+        let rest: Vec<String> = match object.validate() {
             Ok(()) => Vec::new(),
             Err(e) => e.errors().iter().map(ToString::to_string).collect(),
         };
-        let total = lines.len();
-        let rest: Vec<String> = lines
-            .into_iter()
-            .filter(|l| !defaultable(&kind, l))
-            .collect();
-        forgiven += total - rest.len();
         match INVALID.iter().find(|(doc, _)| *doc == name) {
             Some((_, expected)) => {
                 assert_eq!(rest, *expected, "{name}: errors changed");
                 allowed_seen.push(name.clone());
             }
-            None if rest.is_empty() => {
-                if total == 0 {
-                    clean += 1;
-                } else {
-                    forgiven_docs += 1;
-                }
-            }
+            None if rest.is_empty() => clean += 1,
             None => failures.push(format!("{name} ({kind}):\n    {}", rest.join("\n    "))),
         }
     }
@@ -201,8 +123,7 @@ fn every_typed_corpus_object_validates() {
     );
     assert!(typed > 200, "only {typed} typed objects");
     eprintln!(
-        "{typed} typed objects: {clean} valid as written, {forgiven_docs} valid once defaulted \
-         ({forgiven} defaultable fields), {} known invalid",
+        "{typed} typed objects: {clean} valid once defaulted, {} known invalid",
         INVALID.len()
     );
 }
