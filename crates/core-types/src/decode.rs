@@ -75,14 +75,10 @@ fn split_documents(text: &str) -> Vec<&str> {
 }
 
 fn parse_yaml_document(doc: &str) -> Result<Value, Error> {
-    use serde::Deserialize as _;
-    let mut track = serde_path_to_error::Track::new();
-    let de = serde_path_to_error::Deserializer::new(
-        serde_yaml_ng::Deserializer::from_str(doc),
-        &mut track,
-    );
-    Value::deserialize(de).map_err(|e| Error::Decode {
-        path: track.path().to_string(),
+    // The YAML reader's own message already names the path and the line and column
+    // (`spec.replicas: invalid type: map, expected a string key at line 6 column 14`).
+    serde_yaml_ng::from_str(doc).map_err(|e| Error::Decode {
+        path: String::new(),
         message: e.to_string(),
     })
 }
