@@ -1,6 +1,6 @@
 //! [`EtcdStore`] through server failures, against real etcd processes started here:
-//! a restart of a single member (SIGKILL, then the same data directory and port), and
-//! the loss of the leader of a three-member cluster.
+//! a restart of a single member (SIGKILL, then the same data directory and port), the
+//! loss of the leader of a three-member cluster, and connecting to nothing.
 //!
 //! Every operation that fails with [`KvError::Unavailable`] is retried for at most
 //! [`WINDOW`]; any other error, or a longer outage, fails the test. The timings are
@@ -322,4 +322,26 @@ async fn cluster_keeps_working_when_its_leader_dies() {
         acked.len(),
         early.len()
     );
+}
+
+#[tokio::test]
+async fn connect_reports_unreachable_and_malformed_endpoints() {
+    etcd_support::etcd_binary();
+    let nobody = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        format!("http://{}", listener.local_addr().expect("address"))
+    };
+    let fast = options().request_timeout(Duration::from_millis(500));
+    assert!(matches!(
+        EtcdStore::connect(&[nobody], fast.clone()).await,
+        Err(KvError::Unavailable { .. })
+    ));
+    assert!(matches!(
+        EtcdStore::connect(&[], fast.clone()).await,
+        Err(KvError::InvalidRequest { .. })
+    ));
+    assert!(matches!(
+        EtcdStore::connect(&["http://no spaces allowed".to_owned()], fast).await,
+        Err(KvError::InvalidRequest { .. })
+    ));
 }

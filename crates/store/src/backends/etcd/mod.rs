@@ -24,8 +24,8 @@ use self::convert::{Failure, KeyRange, count, header_revision, key_value};
 pub use self::options::EtcdOptions;
 use crate::engine::{validate_key, validate_ttl, validate_txn};
 use crate::kv::{
-    KeyValue, KvError, KvStore, LeaseId, RangeRequest, RangeResponse, Revision, Txn, TxnResponse,
-    WatchStream,
+    KeyValue, KvError, KvStore, LeaseId, Op, RangeRequest, RangeResponse, Revision, Txn,
+    TxnResponse, WatchStream,
 };
 
 /// A [`KvStore`] backed by an etcd v3 cluster (etcd 3.4 or later).
@@ -126,7 +126,7 @@ impl EtcdStore {
     async fn missing_lease(&self, txn: &Txn) -> KvError {
         let mut leases: Vec<LeaseId> = Vec::new();
         for op in &txn.ops {
-            if let crate::kv::Op::Put {
+            if let Op::Put {
                 lease: Some(lease), ..
             } = op
             {

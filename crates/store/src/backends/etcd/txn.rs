@@ -124,3 +124,41 @@ fn read(op: PbResponseOp) -> Result<Option<KeyValue>, KvError> {
         _ => Err(KvError::corrupt("etcd answered a read with something else")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use etcd_client::proto::{PbResponseHeader, PbTxnResponse};
+
+    use super::response;
+    use crate::kv::{Compare, KvError, Op, Txn};
+
+    #[test]
+    fn malformed_answers_are_errors() {
+        let txn = Txn::new()
+            .when(Compare::mod_revision("/a", 0))
+            .then(Op::put("/a", "1"));
+        let headless = PbTxnResponse::default();
+        assert!(matches!(
+            response(&txn, headless),
+            Err(KvError::Corrupt { .. })
+        ));
+        let short = PbTxnResponse {
+            header: Some(PbResponseHeader::default()),
+            succeeded: true,
+            responses: Vec::new(),
+        };
+        assert!(matches!(
+            response(&txn, short),
+            Err(KvError::Corrupt { .. })
+        ));
+        let empty_failure = PbTxnResponse {
+            header: Some(PbResponseHeader::default()),
+            succeeded: false,
+            responses: Vec::new(),
+        };
+        assert!(matches!(
+            response(&txn, empty_failure),
+            Err(KvError::Corrupt { .. })
+        ));
+    }
+}

@@ -61,7 +61,7 @@ pub(super) fn start(
         client,
         range: KeyRange::prefix(prefix),
         // Nothing to check from the current revision on (see the module docs).
-        live_start: (after >= current).then_some(after + 1),
+        live_start: (after >= current).then_some(after.saturating_add(1)),
         last: after,
         sender,
         shutdown,
@@ -248,7 +248,7 @@ impl Task {
     fn compacted(&mut self, compacted: Option<Revision>) -> Ended {
         let error = KvError::Compacted {
             requested: self.last,
-            compacted: compacted.unwrap_or(self.last + 1),
+            compacted: compacted.unwrap_or(self.last.saturating_add(1)),
         };
         self.finish(Err(error))
     }
@@ -283,4 +283,42 @@ fn event(raw: PbEvent) -> Result<WatchEvent, KvError> {
         kv,
         prev_kv: raw.prev_kv.map(key_value),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use etcd_client::proto::{PbEvent, PbKeyValue};
+
+    use super::event;
+    use crate::kv::{EventKind, KvError};
+
+    fn raw(kind: i32) -> PbEvent {
+        PbEvent {
+            r#type: kind,
+            kv: Some(PbKeyValue {
+                key: b"/k".to_vec(),
+                value: b"v".to_vec(),
+                create_revision: 2,
+                mod_revision: 3,
+                version: 2,
+                lease: 0,
+            }),
+            prev_kv: None,
+        }
+    }
+
+    #[test]
+    fn events_map_and_malformed_ones_are_errors() {
+        let put = event(raw(0)).expect("put");
+        assert_eq!(
+            (put.kind, put.revision(), put.kv.lease),
+            (EventKind::Put, 3, None)
+        );
+        let delete = event(raw(1)).expect("delete");
+        assert_eq!((delete.kind, delete.revision()), (EventKind::Delete, 3));
+        assert!(delete.kv.value.is_empty() && delete.kv.version == 0);
+        assert!(matches!(event(raw(7)), Err(KvError::Corrupt { .. })));
+        let keyless = PbEvent { kv: None, ..raw(0) };
+        assert!(matches!(event(keyless), Err(KvError::Corrupt { .. })));
+    }
 }
