@@ -1,9 +1,10 @@
 //! The cluster's source of truth: a revisioned, watchable key-value store with etcd v3
 //! semantics, behind one object-safe trait, [`KvStore`], used as `Arc<dyn KvStore>`.
 //!
-//! Backends: [`MemoryStore`] (tests, benchmarks) and [`SledStore`] (durable,
-//! embedded, the default). The layers above (the Kubernetes object layer, the watch
-//! cache, the API server) see only the trait.
+//! Backends: [`MemoryStore`] (tests, benchmarks), [`SledStore`] (durable, embedded,
+//! the default) and, with the cargo feature `etcd`, `EtcdStore` (a real etcd v3
+//! cluster; needs `protoc` to build). The layers above (the Kubernetes object layer,
+//! the watch cache, the API server) see only the trait.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -91,9 +92,11 @@
 //!    ```
 //!    Cases read the starting revision from the store and write under their own
 //!    prefixes, so a backend need not start empty at revision 0.
-//! 3. Put a backend with heavy dependencies behind a cargo feature: e.g.
-//!    `backends/etcd/` compiled with `#[cfg(feature = "etcd")]`, its store re-exported
-//!    below beside the built-in ones.
+//! 3. Put a backend with heavy dependencies behind a cargo feature, as
+//!    `backends/etcd/` is: compiled with `#[cfg(feature = "etcd")]`, its store
+//!    re-exported below beside the built-in ones, its tests marked
+//!    `required-features` (this crate's dev-dependency on itself turns the feature on
+//!    for every `cargo test`, so they never go silently missing).
 //!
 //! # Crate layout
 //!
@@ -108,6 +111,8 @@ mod backends;
 mod engine;
 mod kv;
 
+#[cfg(feature = "etcd")]
+pub use backends::{EtcdOptions, EtcdStore};
 pub use backends::{MemoryStore, SledStore, SledWriteStats, StoreOptions};
 pub use engine::{MAX_KEY_LEN, MAX_LEASE_TTL, MAX_TXN_OPS, MAX_VALUE_LEN};
 pub use kv::{

@@ -1,9 +1,13 @@
 //! The built-in backends.
 
+#[cfg(feature = "etcd")]
+mod etcd;
 mod memory;
 mod options;
 mod sled;
 
+#[cfg(feature = "etcd")]
+pub use self::etcd::{EtcdOptions, EtcdStore};
 pub use self::memory::MemoryStore;
 pub use self::options::StoreOptions;
 pub use self::sled::{SledStore, SledWriteStats};
