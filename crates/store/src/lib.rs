@@ -106,11 +106,20 @@
 
 mod backends;
 mod engine;
+mod in_process;
 mod kv;
+mod object;
+mod watch_cache;
 
 pub use backends::{MemoryStore, SledStore, SledWriteStats, StoreOptions};
 pub use engine::{MAX_KEY_LEN, MAX_LEASE_TTL, MAX_TXN_OPS, MAX_VALUE_LEN};
+pub use in_process::InProcessClient;
 pub use kv::{
     Compare, CompareFailure, EventKind, KeyValue, KvError, KvStore, KvStoreExt, LeaseId, Op,
     RangeRequest, RangeResponse, Revision, Txn, TxnResponse, WatchEvent, WatchStream,
 };
+pub use object::{
+    BOOKMARK_INTERVAL, FOREGROUND_FINALIZER, KeyError, ORPHAN_FINALIZER, ObjectFilter, ObjectKey,
+    ObjectStore, REGISTRY_PREFIX, field_value, resource_prefix,
+};
+pub use watch_cache::{CacheStats, WatchCache, WatchCacheConfig};
