@@ -123,3 +123,21 @@ impl InProcessClient {
         Ok(Some(cache.clone()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CacheStats, ObjectStore, WatchCache};
+
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+
+    #[test]
+    fn public_types_cross_threads() {
+        send_sync::<InProcessClient>();
+        send_sync::<ObjectStore>();
+        send_sync::<WatchCache>();
+        send_sync::<CacheStats>();
+        send::<client::WatchStream>();
+    }
+}
