@@ -95,14 +95,23 @@
 //!    `backends/etcd/` compiled with `#[cfg(feature = "etcd")]`, its store re-exported
 //!    below beside the built-in ones.
 //!
+//! # Objects
+//!
+//! Above the trait, Kubernetes object semantics are held once, for the API server and
+//! for in-process users alike: [`ObjectStore`] (keys, create with uid and
+//! generateName, optimistic concurrency, status subresource, finalizers, patches,
+//! filtered watches, pod binding), [`WatchCache`] (one
+//! storage watch per kind fanned out to many watchers, with a window of recent
+//! changes) and [`InProcessClient`], the [`client::Client`] that combines them.
+//!
 //! # Crate layout
 //!
 //! Modules are private; this file's `pub use` list is the public surface.
 //! `kv` is the interface (types, requests, errors, the trait), `engine` the pieces the
 //! built-in backends share (validation, transaction planning, range serving, watch
-//! fan-out and replay, lease bookkeeping), `backends` the implementations. Layers built
-//! on the trait (a Kubernetes object layer, a client, a watch cache) go in modules of
-//! their own beside these and depend only on `kv`.
+//! fan-out and replay, lease bookkeeping), `backends` the implementations. The layers
+//! built on the trait depend only on `kv`: `object` (the object layer), `watch_cache`
+//! and `in_process` (the client).
 
 mod backends;
 mod engine;

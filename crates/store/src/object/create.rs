@@ -11,7 +11,7 @@ use super::{MAX_ATTEMPTS, ObjectStore};
 use crate::kv::{Compare, Op, Txn, TxnResponse};
 
 impl ObjectStore {
-    /// Creates an object; see the [module documentation](self) for the rules. With
+    /// Creates an object; see [`ObjectStore`] for the rules. With
     /// `namespace: None`, a namespaced object's own namespace is used.
     pub async fn create(
         &self,

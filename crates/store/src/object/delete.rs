@@ -15,7 +15,7 @@ pub const ORPHAN_FINALIZER: &str = "orphan";
 
 impl ObjectStore {
     /// Deletes an object, or marks it for deletion when it has finalizers; see the
-    /// [module documentation](super).
+    /// [`ObjectStore`] documentation.
     pub async fn delete(
         &self,
         resource: &ApiResource,

@@ -37,7 +37,7 @@ enum Outcome {
 pub(crate) type Candidate = (DynamicObject, Option<Revision>);
 
 impl ObjectStore {
-    /// Replaces an object (PUT); see the [module documentation](super) for the rules.
+    /// Replaces an object (PUT); see [`ObjectStore`] for the rules.
     pub async fn update(
         &self,
         resource: &ApiResource,

@@ -1,26 +1,7 @@
 //! The watch cache: one storage watch per resource, fanned out to any number of
 //! watchers, so that thousands of them do not each watch storage.
 //!
-//! A [`WatchCache`] holds, for one kind (all namespaces):
-//!
-//! - the current objects, each decoded once and shared (`Arc`), which serve lists with
-//!   resourceVersion `"0"`;
-//! - a window of the most recent changes (a ring of [`WatchCacheConfig::window`]
-//!   events). A watch starting at a resourceVersion inside the window replays from it
-//!   and follows live changes; one starting below gets `Gone` (re-list);
-//! - the subscribers, each with a bounded queue
-//!   ([`WatchCacheConfig::subscriber_queue`]). Changes are filtered per subscriber as
-//!   they are published. A subscriber whose queue is full is cut off: its stream ends
-//!   with `Gone` after what it had queued, and nobody else waits for it.
-//!
-//! A background task follows the storage watch. When storage cuts that watch off for
-//! lagging, the task resumes from the last revision it applied; when the history it
-//! needs has been compacted, it re-reads everything and cuts every subscriber off.
-//! Dropping the last handle of a cache stops the task and ends its watchers' streams.
-//!
-//! Watch start points: resourceVersion `N` replays the window after `N`; `"0"`
-//! starts with the cache's current objects (`Added`) at its revision; `""` starts with
-//! a consistent read from storage at revision `R`, then the changes after `R`.
+//! See [`WatchCache`].
 
 mod follow;
 mod state;
@@ -180,7 +161,28 @@ impl Drop for Inner {
     }
 }
 
-/// The watch cache of one kind; cheap to clone. See the [module documentation](self).
+/// The watch cache of one kind; cheap to clone.
+///
+/// A [`WatchCache`] holds, for one kind (all namespaces):
+///
+/// - the current objects, each decoded once and shared (`Arc`), which serve lists with
+///   resourceVersion `"0"`;
+/// - a window of the most recent changes (a ring of [`WatchCacheConfig::window`]
+///   events). A watch starting at a resourceVersion inside the window replays from it
+///   and follows live changes; one starting below gets `Gone` (re-list);
+/// - the subscribers, each with a bounded queue
+///   ([`WatchCacheConfig::subscriber_queue`]). Changes are filtered per subscriber as
+///   they are published. A subscriber whose queue is full is cut off: its stream ends
+///   with `Gone` after what it had queued, and nobody else waits for it.
+///
+/// A background task follows the storage watch. When storage cuts that watch off for
+/// lagging, the task resumes from the last revision it applied; when the history it
+/// needs has been compacted, it re-reads everything and cuts every subscriber off.
+/// Dropping the last handle of a cache stops the task and ends its watchers' streams.
+///
+/// Watch start points: resourceVersion `N` replays the window after `N`; `"0"`
+/// starts with the cache's current objects (`Added`) at its revision; `""` starts with
+/// a consistent read from storage at revision `R`, then the changes after `R`.
 #[derive(Clone)]
 pub struct WatchCache {
     inner: Arc<Inner>,
@@ -303,7 +305,7 @@ impl WatchCache {
         })
     }
 
-    /// Watches the cached kind; see the [module documentation](self) for start points.
+    /// Watches the cached kind; see [`WatchCache`] for start points.
     pub async fn watch(
         &self,
         namespace: Option<&str>,
