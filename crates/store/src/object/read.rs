@@ -18,6 +18,9 @@ use crate::kv::{KvError, KvStore, RangeRequest, Revision};
 /// Keys read per storage call when a read has no limit of its own.
 const PAGE: usize = 1_000;
 
+/// Keys read per storage call at least, for a limited list with selectors.
+const SELECTIVE_PAGE: usize = 256;
+
 /// What a continue token holds: the revision of the first page and the last key
 /// returned, relative to the list's prefix.
 #[derive(Serialize, Deserialize)]
@@ -139,7 +142,13 @@ impl ObjectStore {
         let mut items = Vec::new();
         let mut revision = start.revision;
         let mut cursor = start.after;
-        let chunk = limit.unwrap_or(0);
+        // With selectors, read more than the limit per call: most keys may not match,
+        // and the continue token marks the last key examined, wherever the page ends.
+        let chunk = match limit {
+            Some(l) if filter.has_selectors() => l.max(SELECTIVE_PAGE),
+            Some(l) => l,
+            None => 0,
+        };
         let mut metadata = ListMeta::default();
         loop {
             let mut request = RangeRequest::prefix(prefix.to_owned()).limit(chunk);
