@@ -98,24 +98,42 @@
 //!    `required-features` (this crate's dev-dependency on itself turns the feature on
 //!    for every `cargo test`, so they never go silently missing).
 //!
+//! # Objects
+//!
+//! Above the trait, Kubernetes object semantics are held once, for the API server and
+//! for in-process users alike: [`ObjectStore`] (keys, create with uid and
+//! generateName, optimistic concurrency, status subresource, finalizers, patches,
+//! filtered watches, pod binding), [`WatchCache`] (one
+//! storage watch per kind fanned out to many watchers, with a window of recent
+//! changes) and [`InProcessClient`], the [`client::Client`] that combines them.
+//!
 //! # Crate layout
 //!
 //! Modules are private; this file's `pub use` list is the public surface.
 //! `kv` is the interface (types, requests, errors, the trait), `engine` the pieces the
 //! built-in backends share (validation, transaction planning, range serving, watch
-//! fan-out and replay, lease bookkeeping), `backends` the implementations. Layers built
-//! on the trait (a Kubernetes object layer, a client, a watch cache) go in modules of
-//! their own beside these and depend only on `kv`.
+//! fan-out and replay, lease bookkeeping), `backends` the implementations. The layers
+//! built on the trait depend only on `kv`: `object` (the object layer), `watch_cache`
+//! and `in_process` (the client).
 
 mod backends;
 mod engine;
+mod in_process;
 mod kv;
+mod object;
+mod watch_cache;
 
 #[cfg(feature = "etcd")]
 pub use backends::{EtcdOptions, EtcdStore};
 pub use backends::{MemoryStore, SledStore, SledWriteStats, StoreOptions};
 pub use engine::{MAX_KEY_LEN, MAX_LEASE_TTL, MAX_TXN_OPS, MAX_VALUE_LEN};
+pub use in_process::InProcessClient;
 pub use kv::{
     Compare, CompareFailure, EventKind, KeyValue, KvError, KvStore, KvStoreExt, LeaseId, Op,
     RangeRequest, RangeResponse, Revision, Txn, TxnResponse, WatchEvent, WatchStream,
 };
+pub use object::{
+    BOOKMARK_INTERVAL, FOREGROUND_FINALIZER, KeyError, ORPHAN_FINALIZER, ObjectFilter, ObjectKey,
+    ObjectStore, REGISTRY_PREFIX, field_value, resource_prefix,
+};
+pub use watch_cache::{CacheStats, WatchCache, WatchCacheConfig};
