@@ -192,7 +192,11 @@ pub struct SecretVolumeSource {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<KeyToPath>,
     /// Permission bits of the files (default 0644).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_util::file_mode",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_mode: Option<i32>,
     /// Whether a missing secret or key is allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -210,7 +214,11 @@ pub struct ConfigMapVolumeSource {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<KeyToPath>,
     /// Permission bits of the files (default 0644).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_util::file_mode",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_mode: Option<i32>,
     /// Whether a missing config map or key is allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -228,7 +236,11 @@ pub struct KeyToPath {
     #[serde(default)]
     pub path: String,
     /// Permission bits of this file; the volume's default when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_util::file_mode",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub mode: Option<i32>,
 }
 
@@ -246,7 +258,11 @@ pub struct DownwardAPIVolumeFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_field_ref: Option<ResourceFieldSelector>,
     /// Permission bits of this file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_util::file_mode",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub mode: Option<i32>,
 }
 
@@ -258,7 +274,11 @@ pub struct DownwardAPIVolumeSource {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<DownwardAPIVolumeFile>,
     /// Permission bits of the files (default 0644).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_util::file_mode",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_mode: Option<i32>,
 }
 
@@ -270,7 +290,11 @@ pub struct ProjectedVolumeSource {
     #[serde(default)]
     pub sources: Vec<VolumeProjection>,
     /// Permission bits of the files (default 0644).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_util::file_mode",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_mode: Option<i32>,
 }
 
