@@ -1,0 +1,198 @@
+//! The `store-perf` harness: what is measured, in which order, with which sizes. The
+//! binary's documentation says what each measurement means.
+
+mod backend;
+mod cache_watch;
+mod disk;
+mod etcd_server;
+mod kv_ops;
+mod report;
+mod stats;
+mod watch;
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+
+pub(crate) use backend::Backend;
+pub(crate) use report::{Measurement, goals, table};
+
+/// Sizes of one run.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    /// Backends, measured one after the other.
+    pub(crate) backends: Vec<Backend>,
+    /// Whether these are the `--quick` sizes (recorded in the JSON).
+    pub(crate) quick: bool,
+    /// Creates per create measurement, and gets per get measurement.
+    pub(crate) ops: usize,
+    /// Concurrent writers of the create measurements (1 must be among them: the gets
+    /// read what the single writer wrote).
+    pub(crate) writers: Vec<usize>,
+    /// Concurrent readers of the get measurements.
+    pub(crate) readers: Vec<usize>,
+    /// List measurements: (objects, full lists timed).
+    pub(crate) lists: Vec<(usize, usize)>,
+    /// Watcher counts of the watch measurements (KV level and through the cache).
+    pub(crate) watchers: Vec<usize>,
+    /// Timed writes per watch measurement.
+    pub(crate) watch_writes: usize,
+    /// Time between the starts of two watched writes.
+    pub(crate) watch_pace: Duration,
+    /// Appends timed by the fdatasync probe.
+    pub(crate) disk_syncs: usize,
+}
+
+impl Plan {
+    /// The full measurement (a few minutes on a 2-core machine).
+    pub(crate) fn full(backends: Vec<Backend>) -> Self {
+        Plan {
+            backends,
+            quick: false,
+            ops: 5_000,
+            writers: vec![1, 64],
+            readers: vec![1, 64],
+            lists: vec![(10_000, 20), (100_000, 5)],
+            watchers: vec![1, 100, 1_000],
+            watch_writes: 300,
+            watch_pace: Duration::from_millis(10),
+            disk_syncs: 500,
+        }
+    }
+
+    /// Small sizes for a smoke run (seconds): every code path, no meaningful numbers.
+    pub(crate) fn quick(backends: Vec<Backend>) -> Self {
+        Plan {
+            quick: true,
+            ops: 300,
+            lists: vec![(1_000, 3), (5_000, 2)],
+            watch_writes: 30,
+            disk_syncs: 50,
+            ..Plan::full(backends)
+        }
+    }
+
+    /// How many measurements the plan makes.
+    fn steps(&self) -> usize {
+        1 + self.backends.len()
+            * (self.writers.len() + self.readers.len() + self.lists.len() + 2 * self.watchers.len())
+    }
+}
+
+/// Progress lines on standard error.
+struct Progress {
+    step: usize,
+    steps: usize,
+    started: Instant,
+}
+
+impl Progress {
+    fn begin(&mut self, what: &str) {
+        self.step += 1;
+        eprintln!(
+            "store-perf [{}/{} {:>5.1}s] {what}",
+            self.step,
+            self.steps,
+            self.started.elapsed().as_secs_f64()
+        );
+    }
+
+    fn note(&self, what: &str) {
+        eprintln!(
+            "store-perf [{}/{} {:>5.1}s]   {what}",
+            self.step,
+            self.steps,
+            self.started.elapsed().as_secs_f64()
+        );
+    }
+}
+
+/// Runs the plan; `emit` sees each measurement as soon as it is made.
+pub(crate) async fn run(
+    plan: &Plan,
+    mut emit: impl FnMut(&Measurement),
+) -> anyhow::Result<Vec<Measurement>> {
+    let scratch = tempfile::Builder::new()
+        .prefix("store-perf-")
+        .tempdir()
+        .context("create the scratch directory")?;
+    let mut progress = Progress {
+        step: 0,
+        steps: plan.steps(),
+        started: Instant::now(),
+    };
+    let mut all = Vec::new();
+    let mut keep = |m: Measurement, all: &mut Vec<Measurement>| {
+        emit(&m);
+        all.push(m);
+    };
+    progress.begin(&format!(
+        "disk: fdatasync probe in {}",
+        scratch.path().display()
+    ));
+    let (dir, syncs) = (scratch.path().to_owned(), plan.disk_syncs);
+    let probe = tokio::task::spawn_blocking(move || disk::fdatasync_probe(&dir, syncs)).await??;
+    keep(probe, &mut all);
+    for &backend in &plan.backends {
+        let name = backend.name();
+        let dir = tempfile::Builder::new()
+            .prefix(name)
+            .tempdir_in(scratch.path())?;
+        let opened = backend
+            .open(dir.path())
+            .await
+            .with_context(|| format!("open {name}"))?;
+        let kv = &opened.kv;
+        for &writers in &plan.writers {
+            progress.begin(&format!("{name}: {} creates, {writers} writers", plan.ops));
+            let prefix = format!("/bench/create-c{writers}/");
+            keep(
+                kv_ops::creates(name, kv, &prefix, writers, plan.ops).await?,
+                &mut all,
+            );
+        }
+        for &readers in &plan.readers {
+            progress.begin(&format!("{name}: {} gets, {readers} readers", plan.ops));
+            let m = kv_ops::gets(name, kv, "/bench/create-c1/", plan.ops, readers, plan.ops);
+            keep(m.await?, &mut all);
+        }
+        for &(objects, rounds) in &plan.lists {
+            progress.begin(&format!("{name}: list {objects} objects, {rounds} times"));
+            let prefix = format!("/bench/list-{objects}/");
+            let loading = Instant::now();
+            kv_ops::load(kv, &prefix, objects).await?;
+            progress.note(&format!(
+                "loaded in {:.1}s",
+                loading.elapsed().as_secs_f64()
+            ));
+            keep(
+                kv_ops::lists(name, kv, &prefix, objects, rounds).await?,
+                &mut all,
+            );
+        }
+        let (writes, pace) = (plan.watch_writes, plan.watch_pace);
+        for &watchers in &plan.watchers {
+            progress.begin(&format!(
+                "{name}: watch, {watchers} watchers, {writes} writes"
+            ));
+            let prefix = format!("/bench/watch-{watchers}/");
+            let m = watch::kv_watch(name, kv, &prefix, watchers, writes, pace).await?;
+            keep(m, &mut all);
+        }
+        let client = cache_watch::client(kv);
+        for &watchers in &plan.watchers {
+            progress.begin(&format!(
+                "{name}: watch-cache, {watchers} watchers, {writes} writes"
+            ));
+            let namespace = format!("perf-{watchers}");
+            let m = cache_watch::cache_watch(name, &client, &namespace, watchers, writes, pace);
+            keep(m.await?, &mut all);
+        }
+        drop(client);
+        drop(opened);
+        dir.close()
+            .with_context(|| format!("remove {name}'s files"))?;
+    }
+    progress.note("done");
+    Ok(all)
+}

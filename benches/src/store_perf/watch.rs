@@ -1,0 +1,289 @@
+//! Watch delivery latency with many watchers: the shared pacing and analysis, and the
+//! key-value level run (one `KvStore::watch` per watcher).
+//!
+//! Every watcher is a tokio task that stamps each event with `Instant::now()` when the
+//! event's batch comes out of its stream. The writer stamps each write just before
+//! issuing it and again when it is acknowledged. Writes are paced (one every
+//! `pace`) so that the system is not saturated. Before the timed writes, one
+//! warm-up write must reach every watcher, so every watch is registered and live.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+use futures::StreamExt as _;
+use serde_json::json;
+use store::{KvStore, KvStoreExt};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+
+use super::kv_ops::value;
+use super::report::{Measurement, round};
+use super::stats::Latencies;
+
+/// How long every watcher may take to see the warm-up write.
+const READY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long watchers may take, after the last write, to receive everything.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The name of the warm-up write (timed writes are numbered).
+pub(crate) const WARM_UP: &str = "warmup";
+
+/// The name of timed write `seq`.
+pub(crate) fn write_name(seq: usize) -> String {
+    format!("w-{seq:08}")
+}
+
+/// The sequence number in a write's name; `None` for the warm-up.
+pub(crate) fn parse_seq(name: &[u8]) -> Option<u32> {
+    std::str::from_utf8(name.strip_prefix(b"w-")?)
+        .ok()?
+        .parse()
+        .ok()
+}
+
+/// What one watcher saw: (write number, receive time), and how its stream ended
+/// early, if it did.
+#[derive(Debug, Default)]
+pub(crate) struct Received {
+    pub(crate) events: Vec<(u32, Instant)>,
+    pub(crate) error: Option<String>,
+}
+
+/// Signals the watchers use: "I saw the warm-up", and "stop now".
+#[derive(Clone)]
+pub(crate) struct Signals {
+    pub(crate) ready: mpsc::Sender<()>,
+    pub(crate) stop: watch::Receiver<bool>,
+}
+
+/// The writer's stamps: just before issuing each write, and at its acknowledgment.
+pub(crate) struct Written {
+    pub(crate) issued: Vec<Instant>,
+    pub(crate) acked: Vec<Instant>,
+}
+
+/// Runs a fan-out measurement: `spawn_watchers` opens the watchers (each a task in
+/// the set, using the signals), `write(name)` does one write. Warm-up, paced writes,
+/// then waits for the watchers and analyses what they received.
+pub(crate) async fn fan_out<W, WFut>(
+    watchers: usize,
+    writes: usize,
+    pace: Duration,
+    set: &mut JoinSet<Received>,
+    signals: (mpsc::Receiver<()>, watch::Sender<bool>),
+    write: W,
+) -> anyhow::Result<(Vec<Received>, Written)>
+where
+    W: Fn(String) -> WFut,
+    WFut: Future<Output = anyhow::Result<()>>,
+{
+    let (mut ready, stop) = signals;
+    write(WARM_UP.to_owned()).await?;
+    let deadline = tokio::time::Instant::now() + READY_TIMEOUT;
+    for n in 0..watchers {
+        match tokio::time::timeout_at(deadline, ready.recv()).await {
+            Ok(Some(())) => {}
+            _ => bail!("only {n} of {watchers} watchers saw the warm-up write"),
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let mut written = Written {
+        issued: Vec::with_capacity(writes),
+        acked: Vec::with_capacity(writes),
+    };
+    let mut ticks = tokio::time::interval(pace);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    for seq in 0..writes {
+        ticks.tick().await;
+        let issued = Instant::now();
+        write(write_name(seq)).await?;
+        written.acked.push(Instant::now());
+        written.issued.push(issued);
+    }
+    let stop_at = tokio::time::Instant::now() + DRAIN_TIMEOUT;
+    let mut received = Vec::with_capacity(watchers);
+    loop {
+        match tokio::time::timeout_at(stop_at, set.join_next()).await {
+            Ok(Some(joined)) => received.push(joined.context("a watcher task failed")?),
+            Ok(None) => break,
+            Err(_) => {
+                // Ask the stragglers for what they have.
+                let _ = stop.send(true);
+                while let Some(joined) = set.join_next().await {
+                    received.push(joined.context("a watcher task failed")?);
+                }
+                break;
+            }
+        }
+    }
+    Ok((received, written))
+}
+
+/// The measurement of a fan-out run: latency from just before each write was issued
+/// to each watcher receiving it, with the write (commit) latency and the fan-out
+/// spread (last watcher minus first, per write) as extra fields.
+pub(crate) fn analyse(
+    backend: &str,
+    op: &str,
+    watchers: usize,
+    received: &[Received],
+    written: &Written,
+) -> Measurement {
+    let writes = written.issued.len();
+    let mut delivery = Latencies::with_capacity(watchers * writes);
+    let mut first: Vec<Option<Instant>> = vec![None; writes];
+    let mut last: Vec<Option<Instant>> = vec![None; writes];
+    let mut count = 0;
+    let mut end = written.acked.last().copied();
+    for r in received {
+        for &(seq, at) in &r.events {
+            let seq = seq as usize;
+            let Some(&issued) = written.issued.get(seq) else {
+                continue;
+            };
+            count += 1;
+            delivery.record(at.saturating_duration_since(issued));
+            first[seq] = Some(first[seq].map_or(at, |f| f.min(at)));
+            last[seq] = Some(last[seq].map_or(at, |l| l.max(at)));
+            end = Some(end.map_or(at, |e| e.max(at)));
+        }
+    }
+    let mut commit = Latencies::with_capacity(writes);
+    for (issued, acked) in written.issued.iter().zip(&written.acked) {
+        commit.record(acked.saturating_duration_since(*issued));
+    }
+    let mut spread = Latencies::with_capacity(writes);
+    for (f, l) in first.iter().zip(&last) {
+        if let (Some(f), Some(l)) = (f, l) {
+            spread.record(l.saturating_duration_since(*f));
+        }
+    }
+    let seconds = match (written.issued.first(), end) {
+        (Some(start), Some(end)) => end.saturating_duration_since(*start).as_secs_f64(),
+        _ => 0.0,
+    };
+    let (commit, spread) = (commit.summary(), spread.summary());
+    let missed = (watchers * writes).saturating_sub(count);
+    let errors: Vec<&str> = received.iter().filter_map(|r| r.error.as_deref()).collect();
+    let mut m = Measurement::new(backend, op, watchers, count, seconds, delivery.summary());
+    m.extra.insert("watchers".into(), json!(watchers));
+    m.extra.insert("writes".into(), json!(writes));
+    m.extra
+        .insert("write_p50_ms".into(), json!(round(commit.p50_ms, 4)));
+    m.extra
+        .insert("write_p99_ms".into(), json!(round(commit.p99_ms, 4)));
+    m.extra
+        .insert("fanout_p50_ms".into(), json!(round(spread.p50_ms, 4)));
+    m.extra
+        .insert("fanout_p99_ms".into(), json!(round(spread.p99_ms, 4)));
+    m.extra.insert("missed".into(), json!(missed));
+    m.extra.insert("watch_errors".into(), json!(errors.len()));
+    m.note = format!(
+        "{writes} writes; write p50 {:.3} ms; fan-out p99 {:.3} ms",
+        commit.p50_ms, spread.p99_ms
+    );
+    if missed > 0 {
+        m.note.push_str(&format!("; MISSED {missed}"));
+    }
+    if let Some(first) = errors.first() {
+        m.note
+            .push_str(&format!("; {} ended early: {first}", errors.len()));
+    }
+    m
+}
+
+/// Watch latency at the key-value level: `watchers` `KvStore::watch` streams on
+/// `prefix`, `writes` paced creates of 1 KiB values under it.
+pub(crate) async fn kv_watch(
+    backend: &str,
+    kv: &Arc<dyn KvStore>,
+    prefix: &str,
+    watchers: usize,
+    writes: usize,
+    pace: Duration,
+) -> anyhow::Result<Measurement> {
+    let after = kv.current_revision().await?;
+    let (ready_tx, ready_rx) = mpsc::channel(watchers.max(1));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let signals = Signals {
+        ready: ready_tx,
+        stop: stop_rx,
+    };
+    let mut set = JoinSet::new();
+    for _ in 0..watchers {
+        let stream = kv.watch(prefix.to_owned().into(), after).await?;
+        let (signals, skip) = (signals.clone(), prefix.len());
+        set.spawn(async move {
+            let mut stream = stream;
+            let mut stop = signals.stop.clone();
+            let mut got = Received {
+                events: Vec::with_capacity(writes),
+                error: None,
+            };
+            while got.events.len() < writes {
+                tokio::select! {
+                    item = stream.next() => match item {
+                        Some(Ok(batch)) => {
+                            let now = Instant::now();
+                            for event in batch {
+                                let name = event.kv.key.get(skip..).unwrap_or_default();
+                                match parse_seq(name) {
+                                    Some(seq) => got.events.push((seq, now)),
+                                    None => { let _ = signals.ready.try_send(()); }
+                                }
+                            }
+                        }
+                        Some(Err(e)) => { got.error = Some(e.to_string()); break; }
+                        None => { got.error = Some("stream ended".into()); break; }
+                    },
+                    _ = stop.changed() => break,
+                }
+            }
+            got
+        });
+    }
+    drop(signals);
+    let value = value();
+    let (received, written) = fan_out(
+        watchers,
+        writes,
+        pace,
+        &mut set,
+        (ready_rx, stop_tx),
+        |name| {
+            let (kv, key, value) = (kv.clone(), format!("{prefix}{name}"), value.clone());
+            async move {
+                kv.create(key, value, None).await?;
+                Ok(())
+            }
+        },
+    )
+    .await?;
+    Ok(analyse(backend, "watch", watchers, &received, &written))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        assert_eq!(parse_seq(write_name(42).as_bytes()), Some(42));
+        assert_eq!(parse_seq(WARM_UP.as_bytes()), None);
+        assert_eq!(parse_seq(b"w-x"), None);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn memory_fan_out_delivers_everything() {
+        let kv: Arc<dyn KvStore> = Arc::new(store::MemoryStore::new());
+        let m = kv_watch("memory", &kv, "/w/", 10, 20, Duration::from_millis(1))
+            .await
+            .unwrap();
+        assert_eq!(m.ops, 200);
+        assert_eq!(m.extra["missed"], json!(0));
+        assert_eq!(m.extra["watch_errors"], json!(0));
+        assert!(m.latency.p99_ms >= m.latency.p50_ms);
+    }
+}
