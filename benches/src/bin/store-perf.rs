@@ -25,11 +25,9 @@
 //! - `memory`: `MemoryStore`. No durability; the floor of the engine's cost.
 //! - `sled`: `SledStore` in a directory under the system temporary directory
 //!   (`$TMPDIR`, else `/tmp`). A write is acknowledged after its group's sled
-//!   `flush()`. Note: on Linux, sled 0.34's flush is `pwrite` plus
-//!   `sync_file_range(WAIT_BEFORE | WRITE | WAIT_AFTER)`, which waits for the data to
-//!   reach the device but neither flushes a volatile device write cache nor syncs file
-//!   metadata (its background flusher does `fsync` every 500 ms). That survives a
-//!   process crash; it is weaker than etcd's `fdatasync` against power loss.
+//!   `flush()` and an `fdatasync` of sled's log file: the same guarantee as etcd's
+//!   `fdatasync` of its WAL (sled's flush alone, `sync_file_range`, would not flush a
+//!   volatile device write cache).
 //! - `etcd`: `EtcdStore` (one client connection) against a single-member etcd this run
 //!   starts from `$ETCD_BIN` or `/usr/bin/etcd` (Debian's etcd-server 3.4), data
 //!   directory next to sled's (same disk), and stops at the end of its turn. Flags:

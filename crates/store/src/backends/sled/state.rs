@@ -26,6 +26,8 @@ use crate::kv::{
 #[derive(Debug)]
 pub(super) struct Core {
     pub(super) db: sled::Db,
+    /// sled's log file, synced after each group's flush (see `writer::commit`).
+    pub(super) log_file: Option<std::fs::File>,
     /// Readers hold it shared; the writer holds it exclusively from applying a group
     /// until the group is flushed and published, so reads never see a write before it
     /// is durable, nor half a group.
@@ -56,6 +58,7 @@ impl Core {
     /// Recovers the store's state from an opened database.
     pub(super) fn recover(
         db: sled::Db,
+        log_file: Option<std::fs::File>,
         options: StoreOptions,
         now: Instant,
     ) -> Result<Core, KvError> {
@@ -66,6 +69,7 @@ impl Core {
         let leases = recover_leases(&db, now)?;
         Ok(Core {
             db,
+            log_file,
             gate: RwLock::new(()),
             revision: AtomicI64::new(revision),
             compacted: AtomicI64::new(compacted),

@@ -287,6 +287,9 @@ impl Group<'_> {
         let _gate = write(&core.gate);
         core.db.apply_batch(self.batch).map_err(storage)?;
         core.db.flush().map_err(storage)?;
+        if let Some(log) = &core.log_file {
+            log.sync_data().map_err(KvError::storage)?;
+        }
         core.flushes.fetch_add(1, Ordering::Relaxed);
         core.revision.store(self.revision, Ordering::Release);
         core.compacted.store(self.compacted, Ordering::Release);
