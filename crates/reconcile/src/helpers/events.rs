@@ -65,6 +65,9 @@ pub struct EventRecord {
 /// What identifies repeats of an event.
 type SeriesKey = (String, String, String, EventType, String, String, String);
 
+/// A published event: its namespace, name and count.
+type Published = (String, String, i32);
+
 /// How many distinct events the recorder remembers for folding repeats.
 const REMEMBERED: usize = 4096;
 
@@ -79,7 +82,7 @@ const REMEMBERED: usize = 4096;
 pub struct Recorder {
     client: Arc<dyn Client>,
     reporter: Reporter,
-    series: Arc<Mutex<HashMap<SeriesKey, (String, String, i32)>>>,
+    series: Arc<Mutex<HashMap<SeriesKey, Published>>>,
 }
 
 impl std::fmt::Debug for Recorder {
@@ -171,7 +174,7 @@ impl Recorder {
         Ok(())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SeriesKey, (String, String, i32)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SeriesKey, Published>> {
         self.series.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
