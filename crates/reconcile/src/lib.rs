@@ -118,3 +118,28 @@ pub use informer::{
 pub use leader::{LeaderElector, LeaderError, Leadership};
 pub use object_ref::ObjectRef;
 pub use queue::{QueueConfig, QueueItem, QueueMetrics, WorkQueue};
+
+#[cfg(test)]
+mod tests {
+    use core_types::core_v1::Pod;
+
+    use super::*;
+
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+
+    #[test]
+    fn public_types_cross_threads() {
+        send_sync::<WorkQueue<ObjectRef>>();
+        send_sync::<QueueItem<ObjectRef>>();
+        // A builder, consumed by `run` (whose future is spawned in the tests).
+        send::<Controller<Pod>>();
+        send_sync::<ControllerHandle<Pod>>();
+        send_sync::<Informer<Pod>>();
+        send_sync::<Store<Pod>>();
+        send_sync::<LeaderElector>();
+        send_sync::<Leadership>();
+        send_sync::<Recorder>();
+        send_sync::<ReconcileError<std::io::Error>>();
+    }
+}

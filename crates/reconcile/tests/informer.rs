@@ -273,3 +273,37 @@ async fn informers_are_shared_per_kind_and_namespace() {
     assert_eq!(a.stats(), b.stats(), "one list-and-watch for both");
     assert_eq!(c.store().len(), 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn objects_that_do_not_decode_are_skipped_not_fatal() {
+    use core_types::{DynamicObject, StaticResource};
+    let client = support::memory_client();
+    let api = Api::<ConfigMap>::namespaced(client.clone(), "ns");
+    api.create(&PostParams::default(), &config_map("ns", "good", "x"))
+        .await
+        .unwrap();
+    // A config map whose `data` is not a map of strings (nothing validates it here).
+    let raw = Api::<DynamicObject>::namespaced_with(client.clone(), "ns", ConfigMap::resource());
+    let mut bad = DynamicObject::new(ConfigMap::resource(), "bad");
+    bad.data.insert("data".into(), serde_json::json!(5));
+    raw.create(&PostParams::default(), &bad).await.unwrap();
+    let informer = Informer::new(Api::<ConfigMap>::all(client.clone()));
+    informer.wait_until_synced().await;
+    assert_eq!(informer.store().len(), 1);
+    assert_eq!(informer.stats().decode_errors, 1);
+    // Later bad events are skipped too; good ones still arrive.
+    let mut worse = DynamicObject::new(ConfigMap::resource(), "worse");
+    worse.data.insert("data".into(), serde_json::json!([1]));
+    raw.create(&PostParams::default(), &worse).await.unwrap();
+    api.create(&PostParams::default(), &config_map("ns", "fine", "y"))
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        if informer.store().len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(informer.store().len(), 2);
+    assert_eq!(informer.stats().decode_errors, 2);
+}

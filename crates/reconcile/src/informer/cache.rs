@@ -194,7 +194,8 @@ impl<K: Resource> Store<K> {
         Ok(found.values().map(str::to_owned).collect())
     }
 
-    /// The first object (in no particular order) for which `predicate` holds.
+    /// The first object (in no particular order) for which `predicate` holds. The
+    /// cache is read-locked meanwhile: `predicate` must not use this store.
     pub fn find(&self, mut predicate: impl FnMut(&K) -> bool) -> Option<Arc<K>> {
         self.shared
             .read()
@@ -236,15 +237,18 @@ impl<K: Resource> Store<K> {
         let handler: Handler<K> = Arc::new(handler);
         let mut handlers = self.shared.handlers();
         // Holding the handler lock while reading: every change is either in this
-        // snapshot or dispatched after the handler is registered (or both).
-        for (key, object) in self.shared.read().objects.iter() {
-            call(
-                &handler,
-                &Change::Added {
-                    key: key.clone(),
-                    object: object.clone(),
-                },
-            );
+        // snapshot or dispatched after the handler is registered (or both). The
+        // snapshot is taken first so the handler runs without the objects' lock
+        // (it may read the store).
+        let existing: Vec<(ObjectRef, Arc<K>)> = self
+            .shared
+            .read()
+            .objects
+            .iter()
+            .map(|(key, object)| (key.clone(), object.clone()))
+            .collect();
+        for (key, object) in existing {
+            call(&handler, &Change::Added { key, object });
         }
         let id = handlers.next_id;
         handlers.next_id += 1;

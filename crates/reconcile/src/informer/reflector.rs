@@ -28,7 +28,8 @@ pub struct InformerStats {
     pub failures: u64,
     /// Watch events applied.
     pub events: u64,
-    /// Watch events skipped because they did not decode.
+    /// Listed objects and watch events skipped because they did not decode as the
+    /// informer's type.
     pub decode_errors: u64,
 }
 
@@ -109,7 +110,7 @@ pub(crate) async fn run<K: Resource>(
     // the latest state, so the cache never goes back in time.
     let mut first = true;
     loop {
-        let mut version = match list(&api, &config, first).await {
+        let mut version = match list(&api, &config, first, &stats).await {
             Ok((items, version)) => {
                 writer.replace(items);
                 bump(&stats.lists);
@@ -149,10 +150,13 @@ pub(crate) async fn run<K: Resource>(
 }
 
 /// Lists every object (page by page), returning them and the list's resourceVersion.
+/// Objects that do not decode as `K` are skipped (and counted): one malformed object
+/// must not keep the whole cache from filling.
 async fn list<K: Resource>(
     api: &Api<K>,
     config: &InformerConfig<K>,
     any_version: bool,
+    stats: &Stats,
 ) -> Result<(Vec<K>, String), ClientError> {
     let mut params = ListParams::default();
     params.label_selector = config.labels.clone();
@@ -164,13 +168,22 @@ async fn list<K: Resource>(
     }
     let mut items = Vec::new();
     loop {
-        let page = api.list(&params).await?;
+        let page = api
+            .client()
+            .list(api.resource(), api.namespace(), &params)
+            .await?;
         let token = page.continue_token().map(str::to_owned);
         let version = page.metadata.resource_version;
-        if items.is_empty() {
-            items = page.items;
-        } else {
-            items.extend(page.items);
+        items.reserve(page.items.len());
+        for object in page.items {
+            let name = object.metadata.name.clone();
+            match client::from_dynamic::<K>(object, api.resource()) {
+                Ok(typed) => items.push(typed),
+                Err(e) => {
+                    bump(&stats.decode_errors);
+                    tracing::warn!(kind = %api.resource().kind, %name, error = %e, "listed object does not decode");
+                }
+            }
         }
         match token {
             Some(token) => params = params.continue_token(token),
