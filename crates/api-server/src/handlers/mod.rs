@@ -1,0 +1,91 @@
+//! The handlers, one file per verb, and the dispatch from route and method to them.
+
+mod binding;
+mod body;
+mod create;
+mod delete;
+mod discovery;
+mod patch;
+mod read;
+mod scale;
+mod update;
+mod watch;
+
+use bytes::Bytes;
+use client::ClientError;
+use hyper::{Method, Request, Response, StatusCode};
+
+use crate::query::Query;
+use crate::registry::Subresource;
+use crate::response::{self, Body};
+use crate::route::{Route, Target};
+use crate::server::{ApiServer, not_allowed};
+
+pub(crate) use body::decode_value;
+
+/// Routes a request to its handler.
+pub(crate) async fn dispatch(
+    server: &ApiServer,
+    route: Route<'_>,
+    query: &Query,
+    request: Request<Bytes>,
+) -> Response<Body> {
+    let method = request.method().clone();
+    let get = method == Method::GET || method == Method::HEAD;
+    match route {
+        Route::Health if get => response::with_type(StatusCode::OK, "text/plain", "ok"),
+        Route::Version if get => discovery::version(),
+        Route::CoreVersions if get => discovery::core_versions(&request),
+        Route::Groups if get => discovery::groups(server, &request),
+        Route::Group(g) if get => discovery::group(server, &g),
+        Route::Resources { group, version } if get => discovery::resources(server, &group, &version),
+        Route::Resource(target) => {
+            match resource(server, &target, &method, query, request).await {
+                Ok(r) => r,
+                Err(e) => response::error(&e),
+            }
+        }
+        _ => not_allowed(&method, "this path"),
+    }
+}
+
+async fn resource(
+    server: &ApiServer,
+    t: &Target<'_>,
+    method: &Method,
+    query: &Query,
+    request: Request<Bytes>,
+) -> Result<Response<Body>, ClientError> {
+    let what = t.info.resource.plural.as_ref();
+    let watch = t.legacy_watch || query.is_watch();
+    match (&t.name, t.subresource, method.as_str()) {
+        (None, None, "GET") if watch => watch::watch(server, t, query).await,
+        (None, None, "GET") => read::list(server, t, query).await,
+        (None, None, "POST") => create::create(server, t, query, &request).await,
+        (None, None, "DELETE") => delete::delete_collection(server, t, query, request.body()).await,
+        (Some(name), None, "GET") if watch => watch::watch_one(server, t, name, query).await,
+        (Some(name), None, "GET") => read::get(server, t, name).await,
+        (Some(name), None | Some(Subresource::Status), "PUT") => {
+            update::replace(server, t, name, query, &request).await
+        }
+        (Some(name), None | Some(Subresource::Status), "PATCH") => {
+            patch::patch(server, t, name, query, &request).await
+        }
+        (Some(name), None, "DELETE") => delete::delete(server, t, name, query, request.body()).await,
+        (Some(name), Some(Subresource::Status), "GET") => read::get(server, t, name).await,
+        (Some(name), Some(Subresource::Scale), "GET") => scale::get(server, t, name).await,
+        (Some(name), Some(Subresource::Scale), "PUT") => {
+            scale::replace(server, t, name, query, &request).await
+        }
+        (Some(name), Some(Subresource::Scale), "PATCH") => {
+            scale::patch(server, t, name, query, &request).await
+        }
+        (Some(name), Some(Subresource::Binding), "POST") => {
+            binding::bind(server, t, name, &request).await
+        }
+        (Some(name), Some(Subresource::Log), "GET") => Err(ClientError::unavailable(format!(
+            "logs of pod {name:?} are served by the node agent, which this cluster does not run yet"
+        ))),
+        _ => Ok(not_allowed(method, what)),
+    }
+}
