@@ -85,7 +85,8 @@ fn to_any(object: &DynamicObject) -> Result<AnyObject, ClientError> {
 fn from_any(object: &AnyObject) -> Result<DynamicObject, ClientError> {
     let value = serde_json::to_value(object)
         .map_err(|e| ClientError::internal(format!("cannot encode object: {e}")))?;
-    serde_json::from_value(value).map_err(|e| ClientError::internal(format!("cannot re-read object: {e}")))
+    serde_json::from_value(value)
+        .map_err(|e| ClientError::internal(format!("cannot re-read object: {e}")))
 }
 
 /// Applies the kind's defaults (built-in kinds only) on create and update of the
@@ -99,7 +100,11 @@ impl Admission for Defaulting {
         "Defaulting"
     }
 
-    async fn admit(&self, request: &AdmissionRequest<'_>, object: &mut DynamicObject) -> Result<(), ClientError> {
+    async fn admit(
+        &self,
+        request: &AdmissionRequest<'_>,
+        object: &mut DynamicObject,
+    ) -> Result<(), ClientError> {
         if request.subresource.is_some() {
             return Ok(());
         }
@@ -126,7 +131,11 @@ impl Admission for Validation {
         "Validation"
     }
 
-    async fn admit(&self, request: &AdmissionRequest<'_>, object: &mut DynamicObject) -> Result<(), ClientError> {
+    async fn admit(
+        &self,
+        request: &AdmissionRequest<'_>,
+        object: &mut DynamicObject,
+    ) -> Result<(), ClientError> {
         let mut candidate = object.clone();
         // The store picks the name from generateName after admission; check a stand-in.
         if candidate.metadata.name.is_empty() && !candidate.metadata.generate_name.is_empty() {
@@ -149,18 +158,28 @@ impl Admission for NamespaceLifecycle {
         "NamespaceLifecycle"
     }
 
-    async fn admit(&self, request: &AdmissionRequest<'_>, object: &mut DynamicObject) -> Result<(), ClientError> {
+    async fn admit(
+        &self,
+        request: &AdmissionRequest<'_>,
+        object: &mut DynamicObject,
+    ) -> Result<(), ClientError> {
         let (Operation::Create, Some(namespace)) = (request.operation, request.namespace) else {
             return Ok(());
         };
-        let ns = request.client.get(Namespace::resource(), None, namespace).await?;
-        let phase = ns.data.get("status").and_then(|s| s.get("phase")).and_then(|p| p.as_str());
+        let ns = request
+            .client
+            .get(Namespace::resource(), None, namespace)
+            .await?;
+        let phase = ns
+            .data
+            .get("status")
+            .and_then(|s| s.get("phase"))
+            .and_then(|p| p.as_str());
         if ns.metadata.deletion_timestamp.is_some() || phase == Some("Terminating") {
             return Err(ClientError::Forbidden {
                 message: format!(
                     "{} {:?} is forbidden: unable to create new content in namespace {namespace} because it is being terminated",
-                    request.resource.plural,
-                    object.metadata.name
+                    request.resource.plural, object.metadata.name
                 ),
                 details: None,
             });

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
-    IsCa, Issuer, KeyPair, KeyUsagePurpose,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose,
 };
 use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -51,7 +51,10 @@ pub struct Credentials {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SetupError + '_ {
-    move |source| SetupError::Io { path: path.to_owned(), source }
+    move |source| SetupError::Io {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 fn cert_err(e: impl std::fmt::Display) -> SetupError {
@@ -96,7 +99,11 @@ fn ca_params() -> Result<CertificateParams, SetupError> {
 /// The names the serving certificate covers: loopback, localhost, and the listen
 /// address when it is a specific one.
 fn serving_names(listen: SocketAddr) -> Vec<String> {
-    let mut names = vec!["localhost".to_owned(), "127.0.0.1".to_owned(), "::1".to_owned()];
+    let mut names = vec![
+        "localhost".to_owned(),
+        "127.0.0.1".to_owned(),
+        "::1".to_owned(),
+    ];
     let ip = listen.ip();
     if !ip.is_unspecified() && !names.contains(&ip.to_string()) {
         names.push(ip.to_string());
@@ -123,7 +130,11 @@ pub fn prepare_data_dir(dir: &Path, listen: SocketAddr) -> Result<Credentials, S
         }
     };
     let names = serving_names(listen);
-    let (crt, key, sans) = (pki.join("apiserver.crt"), pki.join("apiserver.key"), pki.join("apiserver.names"));
+    let (crt, key, sans) = (
+        pki.join("apiserver.crt"),
+        pki.join("apiserver.key"),
+        pki.join("apiserver.names"),
+    );
     let wanted = names.join("\n");
     let (cert_pem, key_pem) = match (read(&crt)?, read(&key)?, read(&sans)?) {
         (Some(c), Some(k), Some(s)) if s == wanted => (c, k),
@@ -131,9 +142,14 @@ pub fn prepare_data_dir(dir: &Path, listen: SocketAddr) -> Result<Credentials, S
             let ca_key = KeyPair::from_pem(&ca_key_pem).map_err(cert_err)?;
             let issuer = Issuer::new(ca_params()?, ca_key);
             let mut params = CertificateParams::new(names).map_err(cert_err)?;
-            params.distinguished_name.push(DnType::CommonName, "orchestra-apiserver");
+            params
+                .distinguished_name
+                .push(DnType::CommonName, "orchestra-apiserver");
             params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-            params.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment];
+            params.key_usages = vec![
+                KeyUsagePurpose::DigitalSignature,
+                KeyUsagePurpose::KeyEncipherment,
+            ];
             let server_key = KeyPair::generate().map_err(cert_err)?;
             let cert = params.signed_by(&server_key, &issuer).map_err(cert_err)?;
             let pem = format!("{}{}", cert.pem(), ca_pem);
@@ -154,8 +170,17 @@ pub fn prepare_data_dir(dir: &Path, listen: SocketAddr) -> Result<Credentials, S
         }
     };
     let kubeconfig = dir.join("kubeconfig");
-    write_file(&kubeconfig, kubeconfig_yaml(listen, &ca_pem, &token).as_bytes(), true)?;
-    Ok(Credentials { tls, token, ca_pem, kubeconfig })
+    write_file(
+        &kubeconfig,
+        kubeconfig_yaml(listen, &ca_pem, &token).as_bytes(),
+        true,
+    )?;
+    Ok(Credentials {
+        tls,
+        token,
+        ca_pem,
+        kubeconfig,
+    })
 }
 
 fn tls_config(cert_pem: &str, key_pem: &str) -> Result<Arc<rustls::ServerConfig>, SetupError> {

@@ -241,23 +241,35 @@ mod tests {
 
     #[test]
     fn decodes_and_parses() {
-        let q = Query::parse(Some("labelSelector=app%3Dweb%2Ctier+in+(a)&limit=5&watch=1&x=%zz%4"));
+        let q = Query::parse(Some(
+            "labelSelector=app%3Dweb%2Ctier+in+(a)&limit=5&watch=1&x=%zz%4",
+        ));
         assert_eq!(q.get("labelSelector"), Some("app=web,tier in (a)"));
         assert_eq!(q.get("x"), Some("%zz%4"));
         assert!(q.is_watch());
         assert_eq!(q.list_params().unwrap().limit, Some(5));
         assert!(Query::parse(Some("limit=x")).list_params().is_err());
-        assert!(Query::parse(Some("labelSelector=a%20in")).list_params().is_err());
+        assert!(
+            Query::parse(Some("labelSelector=a%20in"))
+                .list_params()
+                .is_err()
+        );
     }
 
     #[test]
     fn delete_options_from_body_and_query() {
         let q = Query::parse(Some("gracePeriodSeconds=3&propagationPolicy=Orphan"));
-        let p = q.delete_params(br#"{"propagationPolicy":"Foreground","preconditions":{"uid":"u"}}"#).unwrap();
+        let p = q
+            .delete_params(br#"{"propagationPolicy":"Foreground","preconditions":{"uid":"u"}}"#)
+            .unwrap();
         assert_eq!(p.grace_period_seconds, Some(3));
         assert_eq!(p.propagation_policy, Some(PropagationPolicy::Foreground));
         assert_eq!(p.preconditions.unwrap().uid.as_deref(), Some("u"));
         assert!(q.delete_params(b"{").is_err());
-        assert!(Query::parse(Some("propagationPolicy=Bad")).delete_params(b"").is_err());
+        assert!(
+            Query::parse(Some("propagationPolicy=Bad"))
+                .delete_params(b"")
+                .is_err()
+        );
     }
 }

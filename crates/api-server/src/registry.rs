@@ -112,16 +112,22 @@ impl Registry {
     pub fn builtin() -> Self {
         use Subresource::{Binding, Log, Scale, Status};
         let mut r = Registry::new();
-        let mut add = |res: &ApiResource, short: &[&'static str], all: bool, subs: &[Subresource]| {
-            let mut info = ResourceInfo::new(res.clone());
-            info.short_names = short.to_vec();
-            if all {
-                info.categories = vec!["all"];
-            }
-            info.subresources = subs.to_vec();
-            r.add(info);
-        };
-        add(core_v1::Pod::resource(), &["po"], true, &[Status, Binding, Log]);
+        let mut add =
+            |res: &ApiResource, short: &[&'static str], all: bool, subs: &[Subresource]| {
+                let mut info = ResourceInfo::new(res.clone());
+                info.short_names = short.to_vec();
+                if all {
+                    info.categories = vec!["all"];
+                }
+                info.subresources = subs.to_vec();
+                r.add(info);
+            };
+        add(
+            core_v1::Pod::resource(),
+            &["po"],
+            true,
+            &[Status, Binding, Log],
+        );
         add(core_v1::Node::resource(), &["no"], false, &[Status]);
         add(core_v1::Namespace::resource(), &["ns"], false, &[Status]);
         add(core_v1::Service::resource(), &["svc"], true, &[Status]);
@@ -130,25 +136,75 @@ impl Registry {
         add(core_v1::Secret::resource(), &[], false, &[]);
         add(core_v1::Event::resource(), &["ev"], false, &[]);
         add(core_v1::ServiceAccount::resource(), &["sa"], false, &[]);
-        add(core_v1::ReplicationController::resource(), &["rc"], true, &[Status, Scale]);
-        add(core_v1::PersistentVolume::resource(), &["pv"], false, &[Status]);
-        add(core_v1::PersistentVolumeClaim::resource(), &["pvc"], false, &[Status]);
-        add(apps_v1::Deployment::resource(), &["deploy"], true, &[Status, Scale]);
-        add(apps_v1::ReplicaSet::resource(), &["rs"], true, &[Status, Scale]);
-        add(apps_v1::StatefulSet::resource(), &["sts"], true, &[Status, Scale]);
+        add(
+            core_v1::ReplicationController::resource(),
+            &["rc"],
+            true,
+            &[Status, Scale],
+        );
+        add(
+            core_v1::PersistentVolume::resource(),
+            &["pv"],
+            false,
+            &[Status],
+        );
+        add(
+            core_v1::PersistentVolumeClaim::resource(),
+            &["pvc"],
+            false,
+            &[Status],
+        );
+        add(
+            apps_v1::Deployment::resource(),
+            &["deploy"],
+            true,
+            &[Status, Scale],
+        );
+        add(
+            apps_v1::ReplicaSet::resource(),
+            &["rs"],
+            true,
+            &[Status, Scale],
+        );
+        add(
+            apps_v1::StatefulSet::resource(),
+            &["sts"],
+            true,
+            &[Status, Scale],
+        );
         add(apps_v1::DaemonSet::resource(), &["ds"], true, &[Status]);
         add(apps_v1::ControllerRevision::resource(), &[], false, &[]);
         add(batch_v1::Job::resource(), &[], true, &[Status]);
         add(batch_v1::CronJob::resource(), &["cj"], true, &[Status]);
-        add(networking_v1::Ingress::resource(), &["ing"], false, &[Status]);
+        add(
+            networking_v1::Ingress::resource(),
+            &["ing"],
+            false,
+            &[Status],
+        );
         add(coordination_v1::Lease::resource(), &[], false, &[]);
-        add(autoscaling_v2::HorizontalPodAutoscaler::resource(), &["hpa"], true, &[Status]);
+        add(
+            autoscaling_v2::HorizontalPodAutoscaler::resource(),
+            &["hpa"],
+            true,
+            &[Status],
+        );
         add(rbac_v1::Role::resource(), &[], false, &[]);
         add(rbac_v1::ClusterRole::resource(), &[], false, &[]);
         add(rbac_v1::RoleBinding::resource(), &[], false, &[]);
         add(rbac_v1::ClusterRoleBinding::resource(), &[], false, &[]);
-        add(scheduling_v1::PriorityClass::resource(), &["pc"], false, &[]);
-        add(policy_v1::PodDisruptionBudget::resource(), &["pdb"], false, &[Status]);
+        add(
+            scheduling_v1::PriorityClass::resource(),
+            &["pc"],
+            false,
+            &[],
+        );
+        add(
+            policy_v1::PodDisruptionBudget::resource(),
+            &["pdb"],
+            false,
+            &[Status],
+        );
         r
     }
 
@@ -169,7 +225,9 @@ impl Registry {
     /// The resource `plural` of `group`/`version`.
     pub fn find(&self, group: &str, version: &str, plural: &str) -> Option<&ResourceInfo> {
         self.resources.iter().find(|i| {
-            i.resource.group == group && i.resource.version == version && i.resource.plural == plural
+            i.resource.group == group
+                && i.resource.version == version
+                && i.resource.plural == plural
         })
     }
 

@@ -24,12 +24,18 @@ pub(crate) fn full(bytes: impl Into<Bytes>) -> Body {
 pub(crate) fn json<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Response<Body> {
     match serde_json::to_vec(value) {
         Ok(bytes) => with_type(status, JSON, bytes),
-        Err(e) => error(&ClientError::internal(format!("cannot encode the answer: {e}"))),
+        Err(e) => error(&ClientError::internal(format!(
+            "cannot encode the answer: {e}"
+        ))),
     }
 }
 
 /// A response with a content type.
-pub(crate) fn with_type(status: StatusCode, content_type: &'static str, bytes: impl Into<Bytes>) -> Response<Body> {
+pub(crate) fn with_type(
+    status: StatusCode,
+    content_type: &'static str,
+    bytes: impl Into<Bytes>,
+) -> Response<Body> {
     let mut response = Response::new(full(bytes));
     *response.status_mut() = status;
     response
@@ -46,7 +52,12 @@ pub(crate) fn error(err: &ClientError) -> Response<Body> {
         Ok(bytes) => with_type(code, JSON, bytes),
         Err(_) => with_type(code, "text/plain", err.to_string()),
     };
-    if let Some(seconds) = status.details.as_ref().map(|d| d.retry_after_seconds).filter(|s| *s > 0) {
+    if let Some(seconds) = status
+        .details
+        .as_ref()
+        .map(|d| d.retry_after_seconds)
+        .filter(|s| *s > 0)
+    {
         if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
             response.headers_mut().insert(hyper::header::RETRY_AFTER, v);
         }

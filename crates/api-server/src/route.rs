@@ -18,6 +18,10 @@ pub(crate) enum Route<'r> {
     Group(String),
     /// `/api/v1` or `/apis/<group>/<version>`.
     Resources { group: String, version: String },
+    /// `/openapi/v3`.
+    OpenApiRoot,
+    /// `/openapi/v3/<api/v1 or apis/<g>/<v>>`.
+    OpenApi(String),
     /// A collection, an object or a subresource.
     Resource(Target<'r>),
 }
@@ -43,10 +47,16 @@ pub(crate) struct NoRoute(pub(crate) String);
 /// Reads `path` (without query) against `registry`.
 pub(crate) fn route<'r>(registry: &'r Registry, path: &str) -> Result<Route<'r>, NoRoute> {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let not_found = || NoRoute(format!("the server could not find the requested resource ({path})"));
+    let not_found = || {
+        NoRoute(format!(
+            "the server could not find the requested resource ({path})"
+        ))
+    };
     let (group, version, rest) = match segments.as_slice() {
         ["healthz" | "readyz" | "livez", ..] => return Ok(Route::Health),
         ["version"] => return Ok(Route::Version),
+        ["openapi", "v3"] => return Ok(Route::OpenApiRoot),
+        ["openapi", "v3", rest @ ..] => return Ok(Route::OpenApi(rest.join("/"))),
         ["api"] => return Ok(Route::CoreVersions),
         ["apis"] => return Ok(Route::Groups),
         ["apis", g] => {
@@ -123,7 +133,12 @@ mod tests {
     fn target(path: &str) -> (String, Option<String>, Option<String>, Option<Subresource>) {
         let registry = Registry::builtin();
         match route(&registry, path) {
-            Ok(Route::Resource(t)) => (t.info.resource.plural.to_string(), t.namespace, t.name, t.subresource),
+            Ok(Route::Resource(t)) => (
+                t.info.resource.plural.to_string(),
+                t.namespace,
+                t.name,
+                t.subresource,
+            ),
             other => panic!("{path}: {other:?}"),
         }
     }
@@ -132,13 +147,49 @@ mod tests {
     fn reads_resource_paths() {
         let s = |x: &str| Some(x.to_owned());
         assert_eq!(target("/api/v1/pods"), ("pods".into(), None, None, None));
-        assert_eq!(target("/api/v1/namespaces/default/pods"), ("pods".into(), s("default"), None, None));
-        assert_eq!(target("/api/v1/namespaces/default/pods/web/status"), ("pods".into(), s("default"), s("web"), Some(Subresource::Status)));
-        assert_eq!(target("/api/v1/namespaces/default"), ("namespaces".into(), None, s("default"), None));
-        assert_eq!(target("/api/v1/namespaces/kube-system/status"), ("namespaces".into(), None, s("kube-system"), Some(Subresource::Status)));
-        assert_eq!(target("/apis/apps/v1/namespaces/a/deployments/d/scale"), ("deployments".into(), s("a"), s("d"), Some(Subresource::Scale)));
-        assert_eq!(target("/api/v1/nodes/n1"), ("nodes".into(), None, s("n1"), None));
-        assert_eq!(target("/api/v1/watch/namespaces/x/pods"), ("pods".into(), s("x"), None, None));
+        assert_eq!(
+            target("/api/v1/namespaces/default/pods"),
+            ("pods".into(), s("default"), None, None)
+        );
+        assert_eq!(
+            target("/api/v1/namespaces/default/pods/web/status"),
+            (
+                "pods".into(),
+                s("default"),
+                s("web"),
+                Some(Subresource::Status)
+            )
+        );
+        assert_eq!(
+            target("/api/v1/namespaces/default"),
+            ("namespaces".into(), None, s("default"), None)
+        );
+        assert_eq!(
+            target("/api/v1/namespaces/kube-system/status"),
+            (
+                "namespaces".into(),
+                None,
+                s("kube-system"),
+                Some(Subresource::Status)
+            )
+        );
+        assert_eq!(
+            target("/apis/apps/v1/namespaces/a/deployments/d/scale"),
+            (
+                "deployments".into(),
+                s("a"),
+                s("d"),
+                Some(Subresource::Scale)
+            )
+        );
+        assert_eq!(
+            target("/api/v1/nodes/n1"),
+            ("nodes".into(), None, s("n1"), None)
+        );
+        assert_eq!(
+            target("/api/v1/watch/namespaces/x/pods"),
+            ("pods".into(), s("x"), None, None)
+        );
     }
 
     #[test]
@@ -155,7 +206,10 @@ mod tests {
         ] {
             assert!(route(&registry, path).is_err(), "{path}");
         }
-        assert_eq!(route(&registry, "/apis/apps"), Ok(Route::Group("apps".into())));
+        assert_eq!(
+            route(&registry, "/apis/apps"),
+            Ok(Route::Group("apps".into()))
+        );
         assert_eq!(route(&registry, "/version"), Ok(Route::Version));
     }
 }

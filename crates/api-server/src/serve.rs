@@ -95,7 +95,9 @@ async fn answer(server: &ApiServer, request: Request<Incoming>) -> Response<Body
             return response::error(&too_large(limit));
         }
         Err(e) => {
-            return response::error(&ClientError::bad_request(format!("cannot read the body: {e}")));
+            return response::error(&ClientError::bad_request(format!(
+                "cannot read the body: {e}"
+            )));
         }
     };
     server.handle(Request::from_parts(parts, bytes)).await

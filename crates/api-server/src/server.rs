@@ -84,19 +84,22 @@ impl ApiServer {
                 if !self.authorized(&request) {
                     return response::error(&unauthorized());
                 }
-                return response::error(&ClientError::NotFound { message: e.0, details: None });
+                return response::error(&ClientError::NotFound {
+                    message: e.0,
+                    details: None,
+                });
             }
         };
         if !matches!(route, Route::Health) && !self.authorized(&request) {
             return response::error(&unauthorized());
         }
-        let is_watch = query.is_watch()
-            || matches!(&route, Route::Resource(t) if t.legacy_watch);
+        let is_watch = query.is_watch() || matches!(&route, Route::Resource(t) if t.legacy_watch);
         if is_watch {
             return handlers::dispatch(self, route, &query, request).await;
         }
         let timeout = self.inner.request_timeout;
-        match tokio::time::timeout(timeout, handlers::dispatch(self, route, &query, request)).await {
+        match tokio::time::timeout(timeout, handlers::dispatch(self, route, &query, request)).await
+        {
             Ok(r) => r,
             Err(_) => response::error(&ClientError::timeout(format!(
                 "the request did not complete within {}s",

@@ -15,8 +15,13 @@ use serde_json::{Map, Value};
 /// is replaced as a whole.
 fn merge_key(field: &str, items: &[&Value]) -> Option<&'static str> {
     Some(match field {
-        "containers" | "initContainers" | "ephemeralContainers" | "env" | "volumes"
-        | "imagePullSecrets" | "resourceClaims" => "name",
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "env"
+        | "volumes"
+        | "imagePullSecrets"
+        | "resourceClaims" => "name",
         "volumeMounts" => "mountPath",
         "volumeDevices" => "devicePath",
         "hostAliases" => "ip",
@@ -43,7 +48,9 @@ fn is_set_list(field: &str) -> bool {
 /// Applies a strategic merge patch to `doc`.
 pub(crate) fn merge(doc: &mut Value, patch: &Value) -> Result<(), ClientError> {
     let Value::Object(patch) = patch else {
-        return Err(ClientError::bad_request("a strategic merge patch must be a JSON object"));
+        return Err(ClientError::bad_request(
+            "a strategic merge patch must be a JSON object",
+        ));
     };
     if !doc.is_object() {
         *doc = Value::Object(Map::new());
@@ -60,7 +67,11 @@ fn too_deep() -> ClientError {
     ClientError::bad_request("the patch is nested too deeply")
 }
 
-fn merge_map(original: &mut Map<String, Value>, patch: &Map<String, Value>, depth: usize) -> Result<(), ClientError> {
+fn merge_map(
+    original: &mut Map<String, Value>,
+    patch: &Map<String, Value>,
+    depth: usize,
+) -> Result<(), ClientError> {
     if depth > MAX_DEPTH {
         return Err(too_deep());
     }
@@ -74,11 +85,17 @@ fn merge_map(original: &mut Map<String, Value>, patch: &Map<String, Value>, dept
             return Ok(());
         }
         Some("merge") | None => {}
-        Some(other) => return Err(ClientError::bad_request(format!("unknown $patch directive {other:?}"))),
+        Some(other) => {
+            return Err(ClientError::bad_request(format!(
+                "unknown $patch directive {other:?}"
+            )));
+        }
     }
     for (key, value) in patch {
         if let Some(field) = key.strip_prefix("$deleteFromPrimitiveList/") {
-            if let (Some(Value::Array(list)), Value::Array(remove)) = (original.get_mut(field), value) {
+            if let (Some(Value::Array(list)), Value::Array(remove)) =
+                (original.get_mut(field), value)
+            {
                 list.retain(|v| !remove.contains(v));
             }
             continue;
@@ -120,7 +137,12 @@ fn merge_map(original: &mut Map<String, Value>, patch: &Map<String, Value>, dept
     Ok(())
 }
 
-fn merge_list(field: &str, mut old: Vec<Value>, patch: &[Value], depth: usize) -> Result<Vec<Value>, ClientError> {
+fn merge_list(
+    field: &str,
+    mut old: Vec<Value>,
+    patch: &[Value],
+    depth: usize,
+) -> Result<Vec<Value>, ClientError> {
     if depth > MAX_DEPTH {
         return Err(too_deep());
     }
@@ -211,9 +233,12 @@ mod tests {
             "containers": [{"name": "a", "image": "x:2", "ports": [{"containerPort": 81}]},
                            {"name": "b", "$patch": "delete"},
                            {"name": "c", "image": "z"}]}});
-        assert_eq!(patched(doc, patch), json!({"spec": {"containers": [
+        assert_eq!(
+            patched(doc, patch),
+            json!({"spec": {"containers": [
             {"name": "a", "image": "x:2", "ports": [{"containerPort": 80}, {"containerPort": 81}]},
-            {"name": "c", "image": "z"}]}}));
+            {"name": "c", "image": "z"}]}})
+        );
     }
 
     #[test]
@@ -222,8 +247,11 @@ mod tests {
                          "spec": {"args": ["1", "2"]}});
         let patch = json!({"metadata": {"labels": {"a": null, "c": "3"}, "finalizers": ["y"]},
                            "spec": {"args": ["3"]}});
-        assert_eq!(patched(doc, patch), json!({"metadata": {"labels": {"b": "2", "c": "3"},
-            "finalizers": ["x", "y"]}, "spec": {"args": ["3"]}}));
+        assert_eq!(
+            patched(doc, patch),
+            json!({"metadata": {"labels": {"b": "2", "c": "3"},
+            "finalizers": ["x", "y"]}, "spec": {"args": ["3"]}})
+        );
     }
 
     #[test]
@@ -234,8 +262,11 @@ mod tests {
             "strategy": {"$retainKeys": ["type"], "type": "Recreate"},
             "ports": [{"$patch": "replace"}, {"port": 90}],
             "$deleteFromPrimitiveList/finalizers": ["a"]}});
-        assert_eq!(patched(doc, patch), json!({"spec": {"strategy": {"type": "Recreate"},
-            "ports": [{"port": 90}], "finalizers": ["b"]}}));
+        assert_eq!(
+            patched(doc, patch),
+            json!({"spec": {"strategy": {"type": "Recreate"},
+            "ports": [{"port": 90}], "finalizers": ["b"]}})
+        );
     }
 
     #[test]

@@ -39,9 +39,14 @@ pub(crate) async fn bind(
         )));
     }
     if binding.target.name.is_empty() {
-        return Err(ClientError::bad_request("the binding has no target node name"));
+        return Err(ClientError::bad_request(
+            "the binding has no target node name",
+        ));
     }
     let namespace = t.namespace.as_deref().unwrap_or("");
-    server.client().bind(namespace, name, &binding.target.name).await?;
+    server
+        .client()
+        .bind(namespace, name, &binding.target.name)
+        .await?;
     Ok(response::success(StatusCode::CREATED))
 }

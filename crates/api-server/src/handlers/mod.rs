@@ -5,6 +5,7 @@ mod body;
 mod create;
 mod delete;
 mod discovery;
+mod openapi;
 mod patch;
 mod read;
 mod scale;
@@ -38,13 +39,20 @@ pub(crate) async fn dispatch(
         Route::CoreVersions if get => discovery::core_versions(&request),
         Route::Groups if get => discovery::groups(server, &request),
         Route::Group(g) if get => discovery::group(server, &g),
-        Route::Resources { group, version } if get => discovery::resources(server, &group, &version),
-        Route::Resource(target) => {
-            match resource(server, &target, &method, query, request).await {
-                Ok(r) => r,
-                Err(e) => response::error(&e),
-            }
+        Route::Resources { group, version } if get => {
+            discovery::resources(server, &group, &version)
         }
+        Route::OpenApiRoot if get => openapi::root(server),
+        Route::OpenApi(path) if get => openapi::group_version(server, &path).unwrap_or_else(|| {
+            response::error(&ClientError::NotFound {
+                message: format!("no OpenAPI document for {path}"),
+                details: None,
+            })
+        }),
+        Route::Resource(target) => match resource(server, &target, &method, query, request).await {
+            Ok(r) => r,
+            Err(e) => response::error(&e),
+        },
         _ => not_allowed(&method, "this path"),
     }
 }
@@ -71,7 +79,9 @@ async fn resource(
         (Some(name), None | Some(Subresource::Status), "PATCH") => {
             patch::patch(server, t, name, query, &request).await
         }
-        (Some(name), None, "DELETE") => delete::delete(server, t, name, query, request.body()).await,
+        (Some(name), None, "DELETE") => {
+            delete::delete(server, t, name, query, request.body()).await
+        }
         (Some(name), Some(Subresource::Status), "GET") => read::get(server, t, name).await,
         (Some(name), Some(Subresource::Scale), "GET") => scale::get(server, t, name).await,
         (Some(name), Some(Subresource::Scale), "PUT") => {

@@ -58,7 +58,9 @@ pub(crate) fn apply(kind: PatchType, doc: &mut Value, patch: &Value) -> Result<(
     match kind {
         PatchType::Merge => {
             if !patch.is_object() {
-                return Err(ClientError::bad_request("a merge patch must be a JSON object"));
+                return Err(ClientError::bad_request(
+                    "a merge patch must be a JSON object",
+                ));
             }
             json_patch::merge(doc, patch);
             Ok(())

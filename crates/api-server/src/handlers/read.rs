@@ -11,7 +11,11 @@ use crate::route::Target;
 use crate::server::ApiServer;
 
 /// GET `<collection>/<name>` (and its `status`).
-pub(crate) async fn get(server: &ApiServer, t: &Target<'_>, name: &str) -> Result<Response<Body>, ClientError> {
+pub(crate) async fn get(
+    server: &ApiServer,
+    t: &Target<'_>,
+    name: &str,
+) -> Result<Response<Body>, ClientError> {
     let object = server
         .client()
         .get(&t.info.resource, t.namespace.as_deref(), name)
@@ -20,7 +24,11 @@ pub(crate) async fn get(server: &ApiServer, t: &Target<'_>, name: &str) -> Resul
 }
 
 /// GET `<collection>`: a `<Kind>List`.
-pub(crate) async fn list(server: &ApiServer, t: &Target<'_>, query: &Query) -> Result<Response<Body>, ClientError> {
+pub(crate) async fn list(
+    server: &ApiServer,
+    t: &Target<'_>,
+    query: &Query,
+) -> Result<Response<Body>, ClientError> {
     let params = query.list_params()?;
     let list = server
         .client()

@@ -18,9 +18,18 @@ use crate::server::ApiServer;
 fn scale_of(object: &DynamicObject) -> Value {
     let spec = object.data.get("spec");
     let status = object.data.get("status");
-    let replicas = spec.and_then(|s| s.get("replicas")).and_then(Value::as_i64).unwrap_or(1);
-    let current = status.and_then(|s| s.get("replicas")).and_then(Value::as_i64).unwrap_or(0);
-    let selector = spec.and_then(|s| s.get("selector")).map(selector_string).unwrap_or_default();
+    let replicas = spec
+        .and_then(|s| s.get("replicas"))
+        .and_then(Value::as_i64)
+        .unwrap_or(1);
+    let current = status
+        .and_then(|s| s.get("replicas"))
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    let selector = spec
+        .and_then(|s| s.get("selector"))
+        .map(selector_string)
+        .unwrap_or_default();
     let m = &object.metadata;
     json!({
         "apiVersion": "autoscaling/v1",
@@ -39,9 +48,18 @@ fn selector_string(selector: &Value) -> String {
     let labels = selector.get("matchLabels").unwrap_or(selector);
     let mut parts: Vec<String> = labels
         .as_object()
-        .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|v| format!("{k}={v}"))).collect())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| format!("{k}={v}")))
+                .collect()
+        })
         .unwrap_or_default();
-    for e in selector.get("matchExpressions").and_then(Value::as_array).into_iter().flatten() {
+    for e in selector
+        .get("matchExpressions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let key = e.get("key").and_then(Value::as_str).unwrap_or("");
         let values: Vec<&str> = e
             .get("values")
@@ -59,12 +77,23 @@ fn selector_string(selector: &Value) -> String {
     parts.join(",")
 }
 
-async fn current(server: &ApiServer, t: &Target<'_>, name: &str) -> Result<DynamicObject, ClientError> {
-    server.client().get(&t.info.resource, t.namespace.as_deref(), name).await
+async fn current(
+    server: &ApiServer,
+    t: &Target<'_>,
+    name: &str,
+) -> Result<DynamicObject, ClientError> {
+    server
+        .client()
+        .get(&t.info.resource, t.namespace.as_deref(), name)
+        .await
 }
 
 /// GET `.../<name>/scale`.
-pub(crate) async fn get(server: &ApiServer, t: &Target<'_>, name: &str) -> Result<Response<Body>, ClientError> {
+pub(crate) async fn get(
+    server: &ApiServer,
+    t: &Target<'_>,
+    name: &str,
+) -> Result<Response<Body>, ClientError> {
     let object = current(server, t, name).await?;
     Ok(response::json(StatusCode::OK, &scale_of(&object)))
 }
@@ -83,11 +112,16 @@ async fn set(
     };
     if replicas < 0 || replicas > i64::from(i32::MAX) {
         return Err(ClientError::Invalid {
-            message: format!("Scale.autoscaling {name:?} is invalid: spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0"),
+            message: format!(
+                "Scale.autoscaling {name:?} is invalid: spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0"
+            ),
             details: None,
         });
     }
-    if let Some(rv) = scale.pointer("/metadata/resourceVersion").and_then(Value::as_str) {
+    if let Some(rv) = scale
+        .pointer("/metadata/resourceVersion")
+        .and_then(Value::as_str)
+    {
         if !rv.is_empty() {
             object.metadata.resource_version = rv.to_owned();
         }
@@ -96,7 +130,10 @@ async fn set(
     if let Value::Object(spec) = spec {
         spec.insert("replicas".into(), json!(replicas));
     }
-    let main = Target { subresource: None, ..t.clone() };
+    let main = Target {
+        subresource: None,
+        ..t.clone()
+    };
     let stored = write(server, &main, name, object, None, dry_run).await?;
     Ok(response::json(StatusCode::OK, &scale_of(&stored)))
 }

@@ -51,8 +51,12 @@ pub(crate) async fn write(
     let client = server.client();
     let ns = t.namespace.as_deref();
     if t.subresource == Some(Subresource::Status) {
-        client.replace_status(&t.info.resource, ns, name, object, &params).await
+        client
+            .replace_status(&t.info.resource, ns, name, object, &params)
+            .await
     } else {
-        client.replace(&t.info.resource, ns, name, object, &params).await
+        client
+            .replace(&t.info.resource, ns, name, object, &params)
+            .await
     }
 }

@@ -17,7 +17,11 @@ use crate::route::Target;
 use crate::server::ApiServer;
 
 /// Watches a collection.
-pub(crate) async fn watch(server: &ApiServer, t: &Target<'_>, query: &Query) -> Result<Response<Body>, ClientError> {
+pub(crate) async fn watch(
+    server: &ApiServer,
+    t: &Target<'_>,
+    query: &Query,
+) -> Result<Response<Body>, ClientError> {
     let params = query.watch_params(server.inner.max_watch)?;
     start(server, t, params).await
 }
@@ -38,7 +42,11 @@ pub(crate) async fn watch_one(
     start(server, t, params).await
 }
 
-async fn start(server: &ApiServer, t: &Target<'_>, params: client::WatchParams) -> Result<Response<Body>, ClientError> {
+async fn start(
+    server: &ApiServer,
+    t: &Target<'_>,
+    params: client::WatchParams,
+) -> Result<Response<Body>, ClientError> {
     let stream = server
         .client()
         .watch(&t.info.resource, t.namespace.as_deref(), &params)
@@ -61,7 +69,10 @@ async fn start(server: &ApiServer, t: &Target<'_>, params: client::WatchParams) 
     Ok(response)
 }
 
-fn event_json(resource: &core_types::ApiResource, event: WatchEvent<core_types::DynamicObject>) -> serde_json::Value {
+fn event_json(
+    resource: &core_types::ApiResource,
+    event: WatchEvent<core_types::DynamicObject>,
+) -> serde_json::Value {
     let (kind, object) = match event {
         WatchEvent::Added(o) => ("ADDED", serde_json::to_value(o)),
         WatchEvent::Modified(o) => ("MODIFIED", serde_json::to_value(o)),
