@@ -1,6 +1,9 @@
 //! Stock kubectl (from PATH) against a server started here, with the generated
 //! kubeconfig and no extra flags. Skipped (with a message) when kubectl is missing.
 
+// Helpers outside `#[test]` functions unwrap too: a panic is a test failure.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
