@@ -36,6 +36,7 @@
 
 mod admission;
 mod bootstrap;
+mod columns;
 mod handlers;
 mod pki;
 mod query;

@@ -127,11 +127,35 @@ fn kubectl_drives_a_deployment_and_a_service() {
     let out = cluster.ok(&["apply", "-f", service]);
     assert!(out.contains("service/frontend created"), "{out}");
 
-    // Read: default columns (client-side fallback: NAME, AGE) and -o yaml.
+    // Read: default columns (server-side Table) and -o yaml.
     let out = cluster.ok(&["get", "deployments"]);
-    assert!(out.lines().any(|l| l.starts_with("frontend")), "{out}");
+    let header: Vec<&str> = out.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        header,
+        ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+        "{out}"
+    );
+    let row: Vec<&str> = out.lines().nth(1).unwrap().split_whitespace().collect();
+    assert_eq!(row[..4], ["frontend", "0/3", "0", "0"], "{out}");
     let out = cluster.ok(&["get", "svc"]);
-    assert!(out.lines().any(|l| l.starts_with("frontend")), "{out}");
+    let header: Vec<&str> = out.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        header,
+        [
+            "NAME",
+            "TYPE",
+            "CLUSTER-IP",
+            "EXTERNAL-IP",
+            "PORT(S)",
+            "AGE"
+        ],
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("frontend") && l.contains("80/TCP")),
+        "{out}"
+    );
     let yaml = cluster.ok(&["get", "deployment", "frontend", "-o", "yaml"]);
     assert!(yaml.contains("replicas: 3"), "{yaml}");
     assert!(

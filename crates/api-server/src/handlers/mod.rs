@@ -9,6 +9,7 @@ mod openapi;
 mod patch;
 mod read;
 mod scale;
+mod table;
 mod update;
 mod watch;
 
@@ -67,12 +68,14 @@ async fn resource(
     let what = t.info.resource.plural.as_ref();
     let watch = t.legacy_watch || query.is_watch();
     match (&t.name, t.subresource, method.as_str()) {
-        (None, None, "GET") if watch => watch::watch(server, t, query).await,
-        (None, None, "GET") => read::list(server, t, query).await,
+        (None, None, "GET") if watch => watch::watch(server, t, query, &request).await,
+        (None, None, "GET") => read::list(server, t, query, &request).await,
         (None, None, "POST") => create::create(server, t, query, &request).await,
         (None, None, "DELETE") => delete::delete_collection(server, t, query, request.body()).await,
-        (Some(name), None, "GET") if watch => watch::watch_one(server, t, name, query).await,
-        (Some(name), None, "GET") => read::get(server, t, name).await,
+        (Some(name), None, "GET") if watch => {
+            watch::watch_one(server, t, name, query, &request).await
+        }
+        (Some(name), None, "GET") => read::get(server, t, name, query, &request).await,
         (Some(name), None | Some(Subresource::Status), "PUT") => {
             update::replace(server, t, name, query, &request).await
         }
@@ -82,7 +85,9 @@ async fn resource(
         (Some(name), None, "DELETE") => {
             delete::delete(server, t, name, query, request.body()).await
         }
-        (Some(name), Some(Subresource::Status), "GET") => read::get(server, t, name).await,
+        (Some(name), Some(Subresource::Status), "GET") => {
+            read::get(server, t, name, query, &request).await
+        }
         (Some(name), Some(Subresource::Scale), "GET") => scale::get(server, t, name).await,
         (Some(name), Some(Subresource::Scale), "PUT") => {
             scale::replace(server, t, name, query, &request).await

@@ -3,27 +3,47 @@
 use std::convert::Infallible;
 
 use bytes::Bytes;
-use client::{ClientError, WatchEvent};
+use client::{ClientError, WatchEvent, WatchParams};
+use core_types::{ApiResource, DynamicObject, ListMeta};
 use futures::StreamExt;
 use http_body_util::{BodyExt, StreamBody};
 use hyper::body::Frame;
 use hyper::header::{CONTENT_TYPE, HeaderValue};
-use hyper::{Response, StatusCode};
-use serde_json::json;
+use hyper::{Request, Response, StatusCode};
+use serde_json::{Value, json};
 
+use super::table::{self, Include};
 use crate::query::Query;
 use crate::response::{Body, JSON};
 use crate::route::Target;
 use crate::server::ApiServer;
+
+/// How event objects are sent: as they are, or as one-row Tables (`kubectl get -w`).
+#[derive(Clone, Copy)]
+enum Format {
+    Object,
+    Table(Include),
+}
+
+impl Format {
+    fn of(query: &Query, request: &Request<Bytes>) -> Self {
+        if table::wanted(request) {
+            Format::Table(Include::of(query))
+        } else {
+            Format::Object
+        }
+    }
+}
 
 /// Watches a collection.
 pub(crate) async fn watch(
     server: &ApiServer,
     t: &Target<'_>,
     query: &Query,
+    request: &Request<Bytes>,
 ) -> Result<Response<Body>, ClientError> {
     let params = query.watch_params(server.inner.max_watch)?;
-    start(server, t, params).await
+    start(server, t, params, Format::of(query, request)).await
 }
 
 /// Watches one object (`.../<name>?watch=true`): the collection, by `metadata.name`.
@@ -32,6 +52,7 @@ pub(crate) async fn watch_one(
     t: &Target<'_>,
     name: &str,
     query: &Query,
+    request: &Request<Bytes>,
 ) -> Result<Response<Body>, ClientError> {
     let mut params = query.watch_params(server.inner.max_watch)?;
     params.field_selector = Some(
@@ -39,13 +60,14 @@ pub(crate) async fn watch_one(
             .parse()
             .map_err(ClientError::from)?,
     );
-    start(server, t, params).await
+    start(server, t, params, Format::of(query, request)).await
 }
 
 async fn start(
     server: &ApiServer,
     t: &Target<'_>,
-    params: client::WatchParams,
+    params: WatchParams,
+    format: Format,
 ) -> Result<Response<Body>, ClientError> {
     let stream = server
         .client()
@@ -54,7 +76,7 @@ async fn start(
     let resource = t.info.resource.clone();
     let lines = stream.map(move |item| {
         let line = match item {
-            Ok(event) => event_json(&resource, event),
+            Ok(event) => event_json(&resource, event, format),
             Err(e) => json!({"type": "ERROR", "object": e.status()}),
         };
         let mut bytes = serde_json::to_vec(&line).unwrap_or_default();
@@ -69,14 +91,21 @@ async fn start(
     Ok(response)
 }
 
-fn event_json(
-    resource: &core_types::ApiResource,
-    event: WatchEvent<core_types::DynamicObject>,
-) -> serde_json::Value {
+fn event_json(resource: &ApiResource, event: WatchEvent<DynamicObject>, format: Format) -> Value {
+    let encode = |o: DynamicObject| match format {
+        Format::Object => serde_json::to_value(o),
+        Format::Table(include) => {
+            let metadata = ListMeta {
+                resource_version: o.metadata.resource_version.clone(),
+                ..ListMeta::default()
+            };
+            Ok(table::table(&resource.kind, &[o], &metadata, include))
+        }
+    };
     let (kind, object) = match event {
-        WatchEvent::Added(o) => ("ADDED", serde_json::to_value(o)),
-        WatchEvent::Modified(o) => ("MODIFIED", serde_json::to_value(o)),
-        WatchEvent::Deleted(o) => ("DELETED", serde_json::to_value(o)),
+        WatchEvent::Added(o) => ("ADDED", encode(o)),
+        WatchEvent::Modified(o) => ("MODIFIED", encode(o)),
+        WatchEvent::Deleted(o) => ("DELETED", encode(o)),
         WatchEvent::Bookmark { resource_version } => (
             "BOOKMARK",
             Ok(json!({
