@@ -37,6 +37,7 @@
 mod admission;
 mod bootstrap;
 mod columns;
+mod fields;
 mod handlers;
 mod pki;
 mod query;

@@ -198,6 +198,19 @@ fn kubectl_drives_a_deployment_and_a_service() {
     let out = cluster.ok(&["get", "deployments", "-l", "team=web", "-o", "name"]);
     assert_eq!(out.trim(), "deployment.apps/frontend");
 
+    // kubectl validates on the server (fieldValidation=Strict): a misspelt field is refused.
+    let typo = std::fs::read_to_string(deployment)
+        .unwrap()
+        .replace("replicas: 3", "replicaz: 3")
+        .replace("name: frontend", "name: typo");
+    let typo_path = cluster.dir.path().join("typo.yaml");
+    std::fs::write(&typo_path, typo).unwrap();
+    let (ok, _, err) = cluster.kubectl(&["apply", "-f", typo_path.to_str().unwrap()]);
+    assert!(
+        !ok && err.contains("strict decoding error: unknown field \"spec.replicaz\""),
+        "{err}"
+    );
+
     // Errors come back as Status objects kubectl prints.
     let (ok, _, err) = cluster.kubectl(&["get", "deployment", "missing"]);
     assert!(!ok && err.contains("not found"), "{err}");

@@ -26,6 +26,7 @@ pub(crate) async fn create(
     }
     let params = query.post_params()?;
     let mut object = decode_object(t, request, None)?;
+    let warnings = super::check_fields(query, &object)?;
     let admission = AdmissionRequest {
         operation: Operation::Create,
         resource: &t.info.resource,
@@ -39,5 +40,8 @@ pub(crate) async fn create(
         .client()
         .create(&t.info.resource, t.namespace.as_deref(), object, &params)
         .await?;
-    Ok(response::json(StatusCode::CREATED, &created))
+    Ok(super::with_warnings(
+        response::json(StatusCode::CREATED, &created),
+        &warnings,
+    ))
 }

@@ -25,6 +25,47 @@ use crate::server::{ApiServer, not_allowed};
 
 pub(crate) use body::decode_value;
 
+/// Unknown fields of `object` per the request's `fieldValidation`: `Strict` refuses
+/// them (400), `Ignore` ignores them, `Warn` (the default) returns them as warnings.
+pub(crate) fn check_fields(
+    query: &Query,
+    object: &core_types::DynamicObject,
+) -> Result<Vec<String>, ClientError> {
+    let mode = query.get("fieldValidation").unwrap_or("Warn");
+    if mode == "Ignore" {
+        return Ok(Vec::new());
+    }
+    if !matches!(mode, "Strict" | "Warn") {
+        return Err(ClientError::bad_request(format!(
+            "invalid fieldValidation {mode:?}: expected Strict, Warn or Ignore"
+        )));
+    }
+    let value = serde_json::to_value(object)
+        .map_err(|e| ClientError::internal(format!("cannot encode object: {e}")))?;
+    let unknown: Vec<String> = crate::fields::unknown_fields(&value)
+        .into_iter()
+        .map(|path| format!("unknown field {path:?}"))
+        .collect();
+    if mode == "Strict" && !unknown.is_empty() {
+        return Err(ClientError::bad_request(format!(
+            "strict decoding error: {}",
+            unknown.join(", ")
+        )));
+    }
+    Ok(unknown)
+}
+
+/// Adds `Warning` headers (kubectl prints them).
+pub(crate) fn with_warnings(mut response: Response<Body>, warnings: &[String]) -> Response<Body> {
+    for w in warnings {
+        let text = format!("299 - {:?}", w.replace('"', "'"));
+        if let Ok(v) = hyper::header::HeaderValue::from_str(&text) {
+            response.headers_mut().append(hyper::header::WARNING, v);
+        }
+    }
+    response
+}
+
 /// Routes a request to its handler.
 pub(crate) async fn dispatch(
     server: &ApiServer,

@@ -96,10 +96,14 @@ pub(crate) async fn patch(
             .get(&t.info.resource, t.namespace.as_deref(), name)
             .await?;
         let (patched, pinned) = patched(t, &current, kind, &patch)?;
+        let warnings = super::check_fields(query, &patched)?;
         match write(server, t, name, patched, Some(&current), params.dry_run).await {
             Err(e) if e.is_conflict() && !pinned && attempt < ATTEMPTS => continue,
             Err(e) => return Err(e),
-            Ok(stored) => return Ok(response::json(StatusCode::OK, &stored)),
+            Ok(stored) => {
+                let response = response::json(StatusCode::OK, &stored);
+                return Ok(super::with_warnings(response, &warnings));
+            }
         }
     }
 }

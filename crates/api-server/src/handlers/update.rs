@@ -23,8 +23,12 @@ pub(crate) async fn replace(
 ) -> Result<Response<Body>, ClientError> {
     let params = query.post_params()?;
     let object = decode_object(t, request, Some(name))?;
+    let warnings = super::check_fields(query, &object)?;
     let stored = write(server, t, name, object, None, params.dry_run).await?;
-    Ok(response::json(StatusCode::OK, &stored))
+    Ok(super::with_warnings(
+        response::json(StatusCode::OK, &stored),
+        &warnings,
+    ))
 }
 
 /// Admits `object` as an update and writes it (the status alone for the `status`
