@@ -1,6 +1,7 @@
 //! Admission: the ordered chain every write passes before it reaches storage.
 //!
-//! The built-in chain is [`NamespaceLifecycle`], [`Defaulting`], [`Validation`];
+//! The built-in chain is [`NamespaceLifecycle`], [`Defaulting`],
+//! [`ServiceAllocation`](crate::ServiceAllocation), [`Validation`];
 //! embedders add their own plugins with
 //! [`ApiServerBuilder::admission`](crate::ApiServerBuilder::admission).
 
@@ -55,11 +56,13 @@ pub trait Admission: Send + Sync + 'static {
     ) -> Result<(), ClientError>;
 }
 
-/// The default chain: namespace lifecycle, defaulting, validation.
+/// The default chain: namespace lifecycle, defaulting, Service ClusterIP and
+/// NodePort allocation, validation.
 pub fn default_chain() -> Vec<Arc<dyn Admission>> {
     vec![
         Arc::new(NamespaceLifecycle),
         Arc::new(Defaulting),
+        Arc::new(crate::allocation::ServiceAllocation::default()),
         Arc::new(Validation),
     ]
 }

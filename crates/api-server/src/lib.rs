@@ -35,6 +35,7 @@
 //! ```
 
 mod admission;
+mod allocation;
 mod bootstrap;
 mod columns;
 mod fields;
@@ -52,6 +53,7 @@ pub use admission::{
     Admission, AdmissionRequest, Defaulting, NamespaceLifecycle, Operation, Validation,
     default_chain,
 };
+pub use allocation::ServiceAllocation;
 pub use bootstrap::{SYSTEM_NAMESPACES, ensure_system_namespaces};
 pub use pki::{Credentials, SetupError, kubeconfig_yaml, prepare_data_dir};
 pub use registry::{Registry, ResourceInfo, Subresource, VERBS};

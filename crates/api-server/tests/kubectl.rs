@@ -153,7 +153,7 @@ fn kubectl_drives_a_deployment_and_a_service() {
     );
     assert!(
         out.lines()
-            .any(|l| l.starts_with("frontend") && l.contains("80/TCP")),
+            .any(|l| l.starts_with("frontend") && l.contains("10.") && l.contains("80:3")),
         "{out}"
     );
     let yaml = cluster.ok(&["get", "deployment", "frontend", "-o", "yaml"]);
