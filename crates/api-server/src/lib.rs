@@ -13,7 +13,8 @@
 //!   of a collection. Subresources `status`, `scale` (`autoscaling/v1` Scale),
 //!   `binding` (pods), `log` (503 until the node agent serves logs).
 //! - Discovery (`/api`, `/apis`, `/api/v1`, `/apis/<g>/<v>`), `/version`, `/healthz`,
-//!   `/readyz`, `/livez`.
+//!   `/readyz`, `/livez`, Prometheus `/metrics`; server-side `Table` output for
+//!   `kubectl get`; a minimal OpenAPI v3 document marking server-side field validation.
 //! - Security: [`prepare_data_dir`] makes a CA, a serving certificate, an admin token
 //!   and a kubeconfig on first start; [`ApiServerBuilder::bearer_token`] requires the
 //!   token (401 otherwise; health checks stay open). Body size limit (413) and
@@ -40,6 +41,7 @@ mod bootstrap;
 mod columns;
 mod fields;
 mod handlers;
+mod metrics;
 mod pki;
 mod query;
 mod registry;

@@ -10,6 +10,8 @@ pub(crate) enum Route<'r> {
     Health,
     /// `/version`.
     Version,
+    /// `/metrics`.
+    Metrics,
     /// `/api`.
     CoreVersions,
     /// `/apis`.
@@ -55,6 +57,7 @@ pub(crate) fn route<'r>(registry: &'r Registry, path: &str) -> Result<Route<'r>,
     let (group, version, rest) = match segments.as_slice() {
         ["healthz" | "readyz" | "livez", ..] => return Ok(Route::Health),
         ["version"] => return Ok(Route::Version),
+        ["metrics"] => return Ok(Route::Metrics),
         ["openapi", "v3"] => return Ok(Route::OpenApiRoot),
         ["openapi", "v3", rest @ ..] => return Ok(Route::OpenApi(rest.join("/"))),
         ["api"] => return Ok(Route::CoreVersions),

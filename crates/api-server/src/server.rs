@@ -9,6 +9,7 @@ use hyper::{Method, Request, Response};
 
 use crate::admission::{self, Admission};
 use crate::handlers;
+use crate::metrics::{Labels, Metrics};
 use crate::query::Query;
 use crate::registry::Registry;
 use crate::response::{self, Body};
@@ -34,6 +35,7 @@ pub(crate) struct Inner {
     pub(crate) max_body: usize,
     pub(crate) request_timeout: Duration,
     pub(crate) max_watch: Duration,
+    pub(crate) metrics: Arc<Metrics>,
 }
 
 impl std::fmt::Debug for ApiServer {
@@ -64,6 +66,7 @@ impl ApiServer {
                 max_body: 3 * 1024 * 1024,
                 request_timeout: Duration::from_secs(60),
                 max_watch: Duration::from_secs(30 * 60),
+                metrics: Arc::default(),
             },
         }
     }
@@ -94,18 +97,28 @@ impl ApiServer {
             return response::error(&unauthorized());
         }
         let is_watch = query.is_watch() || matches!(&route, Route::Resource(t) if t.legacy_watch);
-        if is_watch {
-            return handlers::dispatch(self, route, &query, request).await;
+        let labels = metrics_labels(&route, request.method(), is_watch);
+        let started = std::time::Instant::now();
+        let response = if is_watch {
+            handlers::dispatch(self, route, &query, request).await
+        } else {
+            let timeout = self.inner.request_timeout;
+            match tokio::time::timeout(timeout, handlers::dispatch(self, route, &query, request))
+                .await
+            {
+                Ok(r) => r,
+                Err(_) => response::error(&ClientError::timeout(format!(
+                    "the request did not complete within {}s",
+                    timeout.as_secs()
+                ))),
+            }
+        };
+        if let Some(labels) = labels {
+            self.inner
+                .metrics
+                .observe(&labels, response.status().as_u16(), started.elapsed());
         }
-        let timeout = self.inner.request_timeout;
-        match tokio::time::timeout(timeout, handlers::dispatch(self, route, &query, request)).await
-        {
-            Ok(r) => r,
-            Err(_) => response::error(&ClientError::timeout(format!(
-                "the request did not complete within {}s",
-                timeout.as_secs()
-            ))),
-        }
+        response
     }
 
     fn authorized(&self, request: &Request<Bytes>) -> bool {
@@ -123,6 +136,29 @@ impl ApiServer {
     pub(crate) fn client(&self) -> &dyn Client {
         self.inner.client.as_ref()
     }
+}
+
+/// The metrics labels of a resource request (`None` for discovery and the like).
+fn metrics_labels(route: &Route<'_>, method: &Method, is_watch: bool) -> Option<Labels> {
+    let Route::Resource(t) = route else {
+        return None;
+    };
+    let verb = match (method.as_str(), &t.name) {
+        _ if is_watch => "WATCH",
+        ("GET", None) => "LIST",
+        ("GET", Some(_)) => "GET",
+        ("POST", _) => "POST",
+        ("PUT", _) => "PUT",
+        ("PATCH", _) => "PATCH",
+        ("DELETE", None) => "DELETECOLLECTION",
+        ("DELETE", Some(_)) => "DELETE",
+        _ => "OTHER",
+    };
+    let mut resource = t.info.resource.plural.to_string();
+    if let Some(sub) = t.subresource {
+        resource = format!("{resource}/{}", sub.as_str());
+    }
+    Some(Labels { verb, resource })
 }
 
 fn unauthorized() -> ClientError {

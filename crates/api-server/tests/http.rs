@@ -655,3 +655,51 @@ async fn services_get_unique_cluster_ips_and_node_ports() {
     let (code, reuse) = call(&s, "POST", path, service("d", json!({"type": "NodePort", "clusterIP": ip_b, "ports": [{"port": 80, "nodePort": node_port}]}))).await;
     assert_eq!(code, StatusCode::CREATED, "{reuse}");
 }
+
+#[tokio::test]
+async fn metrics_count_requests_latency_and_watches() {
+    let s = server().await;
+    let metrics = |s: ApiServer| async move {
+        let response = s.handle(request("GET", "/metrics", "", "")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        String::from_utf8(
+            response
+                .into_body()
+                .collect()
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec(),
+        )
+        .unwrap()
+    };
+    call(&s, "POST", "/api/v1/namespaces/default/pods", pod("a")).await;
+    call(
+        &s,
+        "GET",
+        "/api/v1/namespaces/default/pods/missing",
+        Value::Null,
+    )
+    .await;
+    call(&s, "GET", "/api/v1/pods", Value::Null).await;
+    let watch = s
+        .handle(request("GET", "/api/v1/pods?watch=1", "", ""))
+        .await;
+    let text = metrics(s.clone()).await;
+    for line in [
+        "apiserver_request_total{verb=\"POST\",resource=\"pods\",code=\"201\"} 1",
+        "apiserver_request_total{verb=\"GET\",resource=\"pods\",code=\"404\"} 1",
+        "apiserver_request_total{verb=\"WATCH\",resource=\"pods\",code=\"200\"} 1",
+        "apiserver_request_duration_seconds_count{verb=\"LIST\",resource=\"pods\"} 1",
+        "apiserver_watches 1",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} missing in\n{text}");
+    }
+    drop(watch);
+    assert!(
+        metrics(s.clone())
+            .await
+            .lines()
+            .any(|l| l == "apiserver_watches 0")
+    );
+}

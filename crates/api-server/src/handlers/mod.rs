@@ -78,6 +78,11 @@ pub(crate) async fn dispatch(
     match route {
         Route::Health if get => response::with_type(StatusCode::OK, "text/plain", "ok"),
         Route::Version if get => discovery::version(),
+        Route::Metrics if get => response::with_type(
+            StatusCode::OK,
+            "text/plain; version=0.0.4",
+            server.inner.metrics.render(),
+        ),
         Route::CoreVersions if get => discovery::core_versions(&request),
         Route::Groups if get => discovery::groups(server, &request),
         Route::Group(g) if get => discovery::group(server, &g),

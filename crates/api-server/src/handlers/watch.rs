@@ -74,7 +74,10 @@ async fn start(
         .watch(&t.info.resource, t.namespace.as_deref(), &params)
         .await?;
     let resource = t.info.resource.clone();
+    // Travels with the stream: the watch counts as closed when the body is dropped.
+    let guard = server.inner.metrics.watch_opened();
     let lines = stream.map(move |item| {
+        let _open = &guard;
         let line = match item {
             Ok(event) => event_json(&resource, event, format),
             Err(e) => json!({"type": "ERROR", "object": e.status()}),
