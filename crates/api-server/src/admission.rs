@@ -1,7 +1,8 @@
 //! Admission: the ordered chain every write passes before it reaches storage.
 //!
 //! The built-in chain is [`NamespaceLifecycle`], [`Defaulting`],
-//! [`ServiceAllocation`](crate::ServiceAllocation), [`Validation`];
+//! [`ServiceAllocation`](crate::ServiceAllocation), [`PodPriority`](crate::PodPriority),
+//! [`Validation`];
 //! embedders add their own plugins with
 //! [`ApiServerBuilder::admission`](crate::ApiServerBuilder::admission).
 
@@ -57,12 +58,13 @@ pub trait Admission: Send + Sync + 'static {
 }
 
 /// The default chain: namespace lifecycle, defaulting, Service ClusterIP and
-/// NodePort allocation, validation.
+/// NodePort allocation, pod priority, validation.
 pub fn default_chain() -> Vec<Arc<dyn Admission>> {
     vec![
         Arc::new(NamespaceLifecycle),
         Arc::new(Defaulting),
         Arc::new(crate::allocation::ServiceAllocation::default()),
+        Arc::new(crate::priority::PodPriority),
         Arc::new(Validation),
     ]
 }

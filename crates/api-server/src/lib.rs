@@ -43,6 +43,7 @@ mod fields;
 mod handlers;
 mod metrics;
 mod pki;
+mod priority;
 mod query;
 mod registry;
 mod response;
@@ -58,6 +59,7 @@ pub use admission::{
 pub use allocation::ServiceAllocation;
 pub use bootstrap::{SYSTEM_NAMESPACES, ensure_system_namespaces};
 pub use pki::{Credentials, SetupError, kubeconfig_yaml, prepare_data_dir};
+pub use priority::PodPriority;
 pub use registry::{Registry, ResourceInfo, Subresource, VERBS};
 pub use response::Body;
 pub use serve::serve;

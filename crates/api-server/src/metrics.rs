@@ -70,6 +70,11 @@ impl Metrics {
         h.count += 1;
     }
 
+    /// How many watches are open.
+    pub(crate) fn open_watches(&self) -> i64 {
+        self.watches.load(Ordering::Relaxed)
+    }
+
     /// A watch opened; the guard counts it closed when dropped.
     pub(crate) fn watch_opened(self: &std::sync::Arc<Self>) -> WatchGuard {
         self.watches.fetch_add(1, Ordering::Relaxed);

@@ -36,6 +36,7 @@ pub(crate) struct Inner {
     pub(crate) request_timeout: Duration,
     pub(crate) max_watch: Duration,
     pub(crate) metrics: Arc<Metrics>,
+    pub(crate) max_watches: usize,
 }
 
 impl std::fmt::Debug for ApiServer {
@@ -55,7 +56,8 @@ pub struct ApiServerBuilder {
 
 impl ApiServer {
     /// A server over `client` with the built-in resources, the default admission
-    /// chain, no authentication, 3 MiB bodies, 60 s requests and 30 min watches.
+    /// chain, no authentication, 3 MiB bodies, 60 s requests, 30 min watches and
+    /// 10,000 open watches.
     pub fn builder(client: Arc<dyn Client>) -> ApiServerBuilder {
         ApiServerBuilder {
             inner: Inner {
@@ -67,6 +69,7 @@ impl ApiServer {
                 request_timeout: Duration::from_secs(60),
                 max_watch: Duration::from_secs(30 * 60),
                 metrics: Arc::default(),
+                max_watches: 10_000,
             },
         }
     }
@@ -211,6 +214,12 @@ impl ApiServerBuilder {
     /// The longest a watch may run (its `timeoutSeconds` is capped to this).
     pub fn max_watch(mut self, timeout: Duration) -> Self {
         self.inner.max_watch = timeout;
+        self
+    }
+
+    /// At most this many watches open at once; more get 429 `TooManyRequests`.
+    pub fn max_watches(mut self, watches: usize) -> Self {
+        self.inner.max_watches = watches;
         self
     }
 

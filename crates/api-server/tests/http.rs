@@ -703,3 +703,65 @@ async fn metrics_count_requests_latency_and_watches() {
             .any(|l| l == "apiserver_watches 0")
     );
 }
+
+#[tokio::test]
+async fn watches_are_limited() {
+    let client = Arc::new(InProcessClient::new(Arc::new(MemoryStore::new())));
+    let s = ApiServer::builder(client).max_watches(2).build();
+    let first = s
+        .handle(request("GET", "/api/v1/pods?watch=true", "", ""))
+        .await;
+    let second = s
+        .handle(request("GET", "/api/v1/configmaps?watch=true", "", ""))
+        .await;
+    assert_eq!(
+        (first.status(), second.status()),
+        (StatusCode::OK, StatusCode::OK)
+    );
+    let third = s
+        .handle(request("GET", "/api/v1/pods?watch=true", "", ""))
+        .await;
+    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(third.headers()["retry-after"], "1");
+    drop(first);
+    let again = s
+        .handle(request("GET", "/api/v1/pods?watch=true", "", ""))
+        .await;
+    assert_eq!(again.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn pods_get_their_priority_class_value() {
+    let s = server().await;
+    let class = json!({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "high"},
+                       "value": 1000, "preemptionPolicy": "Never"});
+    let (code, c) = call(
+        &s,
+        "POST",
+        "/apis/scheduling.k8s.io/v1/priorityclasses",
+        class,
+    )
+    .await;
+    assert_eq!(code, StatusCode::CREATED, "{c}");
+    let mut p = pod("prio");
+    p["spec"]["priorityClassName"] = json!("high");
+    let (code, created) = call(&s, "POST", "/api/v1/namespaces/default/pods", p).await;
+    assert_eq!(code, StatusCode::CREATED, "{created}");
+    assert_eq!(
+        (
+            created["spec"]["priority"].as_i64(),
+            created["spec"]["preemptionPolicy"].as_str()
+        ),
+        (Some(1000), Some("Never"))
+    );
+    let (_, plain) = call(&s, "POST", "/api/v1/namespaces/default/pods", pod("plain")).await;
+    assert_eq!(plain["spec"]["priority"], 0);
+    let mut missing = pod("missing");
+    missing["spec"]["priorityClassName"] = json!("nope");
+    let (code, err) = call(&s, "POST", "/api/v1/namespaces/default/pods", missing).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let mut forged = pod("forged");
+    forged["spec"]["priority"] = json!(5);
+    let (code, _) = call(&s, "POST", "/api/v1/namespaces/default/pods", forged).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -69,6 +69,13 @@ async fn start(
     params: WatchParams,
     format: Format,
 ) -> Result<Response<Body>, ClientError> {
+    let open = server.inner.metrics.open_watches();
+    if usize::try_from(open).unwrap_or(0) >= server.inner.max_watches {
+        return Err(ClientError::TooManyRequests {
+            message: format!("too many open watches ({open}); retry later"),
+            retry_after: Some(std::time::Duration::from_secs(1)),
+        });
+    }
     let stream = server
         .client()
         .watch(&t.info.resource, t.namespace.as_deref(), &params)
