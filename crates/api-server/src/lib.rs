@@ -44,6 +44,7 @@ mod handlers;
 mod metrics;
 mod pki;
 mod priority;
+mod protobuf;
 mod query;
 mod registry;
 mod response;

@@ -215,7 +215,7 @@ async fn bad_requests_are_4xx_statuses_and_change_nothing() {
             "/api/v1/namespaces/default/pods",
             "application/vnd.kubernetes.protobuf",
             "x",
-            415,
+            400,
         ),
         (
             "PATCH",

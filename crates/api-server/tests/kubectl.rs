@@ -245,3 +245,71 @@ fn kubectl_without_the_token_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn kubectl_generator_commands_that_send_protobuf() {
+    if !have_kubectl() {
+        eprintln!("kubectl is not in PATH: skipped");
+        return;
+    }
+    let cluster = Cluster::start();
+    assert!(
+        cluster
+            .ok(&["create", "namespace", "team"])
+            .contains("namespace/team created")
+    );
+    let out = cluster.ok(&[
+        "create",
+        "configmap",
+        "settings",
+        "-n",
+        "team",
+        "--from-literal=mode=fast",
+    ]);
+    assert!(out.contains("configmap/settings created"), "{out}");
+    let out = cluster.ok(&[
+        "create",
+        "secret",
+        "generic",
+        "pw",
+        "-n",
+        "team",
+        "--from-literal=pw=hunter2",
+    ]);
+    assert!(out.contains("secret/pw created"), "{out}");
+    let got = cluster.ok(&[
+        "get",
+        "configmap",
+        "settings",
+        "-n",
+        "team",
+        "-o",
+        "jsonpath={.data.mode}",
+    ]);
+    assert_eq!(got, "fast");
+    let got = cluster.ok(&[
+        "get",
+        "secret",
+        "pw",
+        "-n",
+        "team",
+        "-o",
+        "jsonpath={.data.pw}",
+    ]);
+    assert_eq!(got, "aHVudGVyMg==");
+    let out = cluster.ok(&["run", "web", "-n", "team", "--image=nginx"]);
+    assert!(out.contains("pod/web created"), "{out}");
+    let out = cluster.ok(&["get", "pods", "-n", "team"]);
+    let header: Vec<&str> = out.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        header,
+        ["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+        "{out}"
+    );
+    // Creates in a namespace that does not exist are refused.
+    let (ok, _, err) = cluster.kubectl(&["create", "configmap", "x", "-n", "nowhere"]);
+    assert!(
+        !ok && err.contains("namespaces \"nowhere\" not found"),
+        "{err}"
+    );
+}

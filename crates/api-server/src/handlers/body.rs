@@ -23,9 +23,7 @@ pub(crate) fn decode_value(request: &Request<Bytes>) -> Result<Value, ClientErro
             .map_err(|e| ClientError::bad_request(format!("the body is not valid YAML: {e}")));
     }
     if content_type.contains("protobuf") {
-        return Err(ClientError::UnsupportedMediaType {
-            message: format!("the content type {content_type:?} is not supported; send JSON"),
-        });
+        return crate::protobuf::decode(body);
     }
     serde_json::from_slice(body)
         .map_err(|e| ClientError::bad_request(format!("the body is not valid JSON: {e}")))
