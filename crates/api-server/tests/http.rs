@@ -765,3 +765,76 @@ async fn pods_get_their_priority_class_value() {
     let (code, _) = call(&s, "POST", "/api/v1/namespaces/default/pods", forged).await;
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test(start_paused = true)]
+async fn watches_send_bookmarks_and_end_at_their_timeout() {
+    let s = server().await;
+    let response = s
+        .handle(request(
+            "GET",
+            "/api/v1/namespaces/default/pods?watch=true&allowWatchBookmarks=true&timeoutSeconds=3",
+            "",
+            "",
+        ))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    // The body ends by itself after the timeout (paused time advances when idle).
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let types: Vec<String> = body
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            serde_json::from_slice::<Value>(l).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert!(types.iter().any(|t| t == "BOOKMARK"), "{types:?}");
+}
+
+#[tokio::test]
+async fn an_expired_continue_token_is_410() {
+    let kv = MemoryStore::with_options(store::StoreOptions::default().retain_revisions(Some(1)));
+    let client = Arc::new(InProcessClient::new(Arc::new(kv)));
+    ensure_system_namespaces(client.as_ref()).await.unwrap();
+    let s = ApiServer::builder(client).bearer_token("secret").build();
+    for i in 0..3 {
+        call(
+            &s,
+            "POST",
+            "/api/v1/namespaces/default/configmaps",
+            json!({"metadata": {"name": format!("c{i}")}}),
+        )
+        .await;
+    }
+    let (_, page) = call(
+        &s,
+        "GET",
+        "/api/v1/namespaces/default/configmaps?limit=1",
+        Value::Null,
+    )
+    .await;
+    let token = page["metadata"]["continue"].as_str().unwrap().to_owned();
+    for i in 3..6 {
+        call(
+            &s,
+            "POST",
+            "/api/v1/namespaces/default/configmaps",
+            json!({"metadata": {"name": format!("c{i}")}}),
+        )
+        .await;
+    }
+    let (code, status) = call(
+        &s,
+        "GET",
+        &format!("/api/v1/namespaces/default/configmaps?limit=1&continue={token}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(
+        (code, status["reason"].as_str()),
+        (StatusCode::GONE, Some("Expired")),
+        "{status}"
+    );
+}
