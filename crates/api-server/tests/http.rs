@@ -838,3 +838,51 @@ async fn an_expired_continue_token_is_410() {
         "{status}"
     );
 }
+
+#[tokio::test]
+async fn deleting_a_namespace_deletes_its_contents() {
+    let s = server().await;
+    let (code, _) = call(
+        &s,
+        "POST",
+        "/api/v1/namespaces",
+        json!({"metadata": {"name": "team"}}),
+    )
+    .await;
+    assert_eq!(code, StatusCode::CREATED);
+    call(
+        &s,
+        "POST",
+        "/api/v1/namespaces/team/configmaps",
+        json!({"metadata": {"name": "c"}}),
+    )
+    .await;
+    call(&s, "POST", "/api/v1/namespaces/team/pods", pod("p")).await;
+    call(
+        &s,
+        "POST",
+        "/api/v1/namespaces/default/configmaps",
+        json!({"metadata": {"name": "keep"}}),
+    )
+    .await;
+    let (code, _) = call(&s, "DELETE", "/api/v1/namespaces/team", Value::Null).await;
+    assert_eq!(code, StatusCode::OK);
+    let (_, pods) = call(&s, "GET", "/api/v1/namespaces/team/pods", Value::Null).await;
+    let (_, cms) = call(&s, "GET", "/api/v1/configmaps", Value::Null).await;
+    assert_eq!(pods["items"], json!([]));
+    let names: Vec<&str> = cms["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["metadata"]["name"].as_str())
+        .collect();
+    assert_eq!(names, ["keep"]);
+    let (code, _) = call(
+        &s,
+        "POST",
+        "/api/v1/namespaces/team/configmaps",
+        json!({"metadata": {"name": "late"}}),
+    )
+    .await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+}
