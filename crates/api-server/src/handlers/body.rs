@@ -73,11 +73,9 @@ pub(crate) fn check_object(
             ));
         }
         object.metadata.namespace = ns.to_owned();
-    } else if !object.metadata.namespace.is_empty() {
-        return Err(ClientError::bad_request(format!(
-            "{} are cluster-scoped: the object may not have a namespace",
-            r.plural
-        )));
+    } else {
+        // As Kubernetes does, a namespace on a cluster-scoped object is dropped.
+        object.metadata.namespace.clear();
     }
     if let Some(name) = name {
         if object.metadata.name.is_empty() {
