@@ -1,4 +1,5 @@
 //! The in-cluster driver over the in-process client and the memory store.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 

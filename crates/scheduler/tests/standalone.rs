@@ -1,4 +1,5 @@
 //! The standalone scheduler end to end: filters, scores, queue and preemption.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 
