@@ -59,6 +59,7 @@ pub(crate) struct Shared {
     counters: Counters,
     pub(crate) handle: Handle,
     pub(crate) watch_cluster_objects: bool,
+    paused: std::sync::atomic::AtomicBool,
 }
 
 impl Shared {
@@ -128,6 +129,7 @@ impl InClusterSchedulerBuilder {
                 counters: Counters::default(),
                 handle,
                 watch_cluster_objects: self.watch_cluster_objects,
+                paused: std::sync::atomic::AtomicBool::new(false),
             }),
         })
     }
@@ -200,6 +202,18 @@ impl InClusterScheduler {
         &self.shared.handle
     }
 
+    /// Stops popping pods for scheduling (watches keep filling the cache and the
+    /// queue; bindings in flight finish).
+    pub fn pause(&self) {
+        self.shared.paused.store(true, Ordering::SeqCst);
+    }
+
+    /// Resumes scheduling after [`pause`](Self::pause).
+    pub fn resume(&self) {
+        self.shared.paused.store(false, Ordering::SeqCst);
+        self.shared.wake.notify_one();
+    }
+
     /// Reads the cache and the queue.
     pub fn inspect<R>(&self, f: impl FnOnce(&Cache, &SchedulingQueue) -> R) -> R {
         let st = self.shared.lock();
@@ -228,6 +242,13 @@ async fn scheduling_loop(shared: Arc<Shared>) -> Result<(), DriverError> {
     let mut cycles: u64 = 0;
     loop {
         let t = now();
+        if shared.paused.load(Ordering::Relaxed) {
+            tokio::select! {
+                _ = shared.wake.notified() => {}
+                _ = tokio::time::sleep(Duration::from_millis(10)) => {}
+            }
+            continue;
+        }
         let (popped, next_backoff) = {
             let mut st = shared.lock();
             if t.saturating_duration_since(last_flush) >= Duration::from_secs(30) {
