@@ -28,8 +28,14 @@ fn node(i: usize) -> Node {
     );
     let a = &mut n.status.allocatable;
     a.insert("cpu".into(), Quantity::from_milli(4000));
-    a.insert("memory".into(), Quantity::from_value(32 << 30, QuantityFormat::BinarySI));
-    a.insert("pods".into(), Quantity::from_value(110, QuantityFormat::DecimalSI));
+    a.insert(
+        "memory".into(),
+        Quantity::from_value(32 << 30, QuantityFormat::BinarySI),
+    );
+    a.insert(
+        "pods".into(),
+        Quantity::from_value(110, QuantityFormat::DecimalSI),
+    );
     n
 }
 

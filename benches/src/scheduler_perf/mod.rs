@@ -60,7 +60,9 @@ pub(crate) fn main() -> Result<()> {
     };
     let cases = workload::load_dir(&args.dir)?;
     let label = if args.short { "short" } else { "performance" };
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut failures = Vec::new();
     for tc in &cases {
@@ -83,7 +85,11 @@ pub(crate) fn main() -> Result<()> {
     }
     print_table(&outcomes);
     if !failures.is_empty() {
-        bail!("{} workload(s) failed: {}", failures.len(), failures.join(", "));
+        bail!(
+            "{} workload(s) failed: {}",
+            failures.len(),
+            failures.join(", ")
+        );
     }
     if outcomes.is_empty() {
         bail!("no workload matched");
@@ -95,8 +101,18 @@ fn print_table(outcomes: &[Outcome]) {
     println!();
     println!(
         "{:<44} {:>6} {:>6} {:>8} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9} {:>8}",
-        "workload", "nodes", "init", "measured", "avg pod/s", "p50", "p90", "p99", "lat50 ms",
-        "lat99 ms", "kube thr", "x kube"
+        "workload",
+        "nodes",
+        "init",
+        "measured",
+        "avg pod/s",
+        "p50",
+        "p90",
+        "p99",
+        "lat50 ms",
+        "lat99 ms",
+        "kube thr",
+        "x kube"
     );
     for o in outcomes {
         let (thr, ratio) = match o.threshold {

@@ -141,7 +141,11 @@ impl Progress {
             return;
         }
         let width = 30;
-        let filled = if total == 0 { width } else { done * width / total };
+        let filled = if total == 0 {
+            width
+        } else {
+            done * width / total
+        };
         let bar: String = "#".repeat(filled) + &".".repeat(width - filled.min(width));
         let mut err = std::io::stderr();
         let _ = write!(
@@ -159,7 +163,13 @@ impl Progress {
     }
 }
 
-async fn create_nodes(client: &Arc<dyn Client>, template: &Node, n: usize, label: Option<&super::workload::LabelStrategy>, counter: &mut usize) -> Result<()> {
+async fn create_nodes(
+    client: &Arc<dyn Client>,
+    template: &Node,
+    n: usize,
+    label: Option<&super::workload::LabelStrategy>,
+    counter: &mut usize,
+) -> Result<()> {
     let api: Api<Node> = Api::all(client.clone());
     let prefix = if template.metadata.generate_name.is_empty() {
         "node-".to_owned()
@@ -212,7 +222,9 @@ pub(crate) async fn run(tc: &TestCase, w: &Workload, opts: &Options) -> Result<O
     let recorder = Arc::new(BindRecorder::default());
     let mut registry = Registry::default();
     let r = recorder.clone();
-    registry.register("BindRecorder", move |_, _| Ok(Arc::new(RecorderPlugin(r.clone()))))?;
+    registry.register("BindRecorder", move |_, _| {
+        Ok(Arc::new(RecorderPlugin(r.clone())))
+    })?;
     let sched = InClusterScheduler::builder(client.clone())
         .config(scheduler_config())
         .registry(registry)
@@ -220,7 +232,8 @@ pub(crate) async fn run(tc: &TestCase, w: &Workload, opts: &Options) -> Result<O
     let stop = Arc::new(tokio::sync::Notify::new());
     let runner = sched.clone();
     let stop_rx = stop.clone();
-    let sched_task = tokio::spawn(async move { runner.run(async move { stop_rx.notified().await }).await });
+    let sched_task =
+        tokio::spawn(async move { runner.run(async move { stop_rx.notified().await }).await });
     let deadline = Instant::now() + opts.timeout;
 
     let mut nodes = 0;
@@ -242,7 +255,14 @@ pub(crate) async fn run(tc: &TestCase, w: &Workload, opts: &Options) -> Result<O
                     .or(tc.default_node_template.as_ref())
                     .ok_or_else(|| anyhow!("no node template"))?;
                 let template = node_template(t)?;
-                create_nodes(&client, &template, n, label_node_prepare_strategy.as_ref(), &mut nodes).await?;
+                create_nodes(
+                    &client,
+                    &template,
+                    n,
+                    label_node_prepare_strategy.as_ref(),
+                    &mut nodes,
+                )
+                .await?;
                 let total = nodes;
                 wait_for("nodes in the scheduler cache", deadline, || {
                     sched.inspect(|c, _| c.node_count()) >= total
@@ -271,17 +291,23 @@ pub(crate) async fn run(tc: &TestCase, w: &Workload, opts: &Options) -> Result<O
                 if mode != "create" {
                     bail!("churn mode {mode} is not supported (only create)");
                 }
-                let templates: Vec<Pod> = templates.iter().map(pod_template).collect::<Result<_>>()?;
+                let templates: Vec<Pod> =
+                    templates.iter().map(pod_template).collect::<Result<_>>()?;
                 let flag = Arc::new(AtomicBool::new(false));
                 churn_stop.push(flag.clone());
-                let api: Api<Pod> = Api::namespaced(client.clone(), namespace.as_deref().unwrap_or("default"));
+                let api: Api<Pod> =
+                    Api::namespaced(client.clone(), namespace.as_deref().unwrap_or("default"));
                 let interval = Duration::from_millis(*interval_milliseconds);
                 let ns = namespace.clone().unwrap_or_else(|| "default".into());
                 tokio::spawn(async move {
                     let mut i = 0_usize;
                     while !flag.load(Ordering::Relaxed) {
                         let t = &templates[i % templates.len()];
-                        let prefix = if t.metadata.generate_name.is_empty() { "churn-" } else { &t.metadata.generate_name };
+                        let prefix = if t.metadata.generate_name.is_empty() {
+                            "churn-"
+                        } else {
+                            &t.metadata.generate_name
+                        };
                         let p = pod_from(t, &ns, format!("churn-{prefix}{i}"));
                         let _ = api.create(&PostParams::default(), &p).await;
                         i += 1;
@@ -312,8 +338,11 @@ pub(crate) async fn run(tc: &TestCase, w: &Workload, opts: &Options) -> Result<O
                     let before = recorder.total.load(Ordering::Relaxed);
                     let attempts_before = sched.stats().attempts;
                     for i in 0..n {
-                        api.create(&PostParams::default(), &pod_from(&template, &ns, format!("{prefix}{i}")))
-                            .await?;
+                        api.create(
+                            &PostParams::default(),
+                            &pod_from(&template, &ns, format!("{prefix}{i}")),
+                        )
+                        .await?;
                     }
                     if *wait_attempted {
                         wait_for("pending pods attempted", deadline, || {
@@ -334,7 +363,10 @@ pub(crate) async fn run(tc: &TestCase, w: &Workload, opts: &Options) -> Result<O
                     *p = prefix.clone();
                 }
                 outcome = Some(
-                    measure(&label, &sched, &recorder, &api, &template, &ns, &prefix, n, opts, deadline).await?,
+                    measure(
+                        &label, &sched, &recorder, &api, &template, &ns, &prefix, n, opts, deadline,
+                    )
+                    .await?,
                 );
             }
         }
@@ -398,7 +430,9 @@ async fn measure(
             for p in pods {
                 let t = Instant::now();
                 let name = p.metadata.name.clone();
-                api.create(&PostParams::default(), &p).await.context("creating a measured pod")?;
+                api.create(&PostParams::default(), &p)
+                    .await
+                    .context("creating a measured pod")?;
                 times.push((name, t));
             }
             Ok::<_, anyhow::Error>(times)
@@ -423,7 +457,10 @@ async fn measure(
         }
         if Instant::now() > deadline {
             progress.finish();
-            bail!("timed out: {done}/{n} measured pods bound ({:?})", sched.stats());
+            bail!(
+                "timed out: {done}/{n} measured pods bound ({:?})",
+                sched.stats()
+            );
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
         if last.0.elapsed() >= Duration::from_millis(100) {
@@ -433,11 +470,8 @@ async fn measure(
             progress.draw(d, n, rate);
         }
     }
-    let binds: HashMap<String, Instant> = recorder
-        .times
-        .lock()
-        .map(|t| t.clone())
-        .unwrap_or_default();
+    let binds: HashMap<String, Instant> =
+        recorder.times.lock().map(|t| t.clone()).unwrap_or_default();
     let bind_times: Vec<Instant> = binds.values().copied().collect();
     let end = bind_times.iter().max().copied().unwrap_or(start);
     let elapsed = end.saturating_duration_since(start).as_secs_f64().max(1e-6);

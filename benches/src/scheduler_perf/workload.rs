@@ -118,7 +118,8 @@ pub(crate) fn load_dir(dir: &Path) -> Result<Vec<TestCase>> {
     files.sort();
     let mut cases = Vec::new();
     for f in files {
-        let text = std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?;
+        let text =
+            std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?;
         let mut parsed: Vec<TestCase> =
             serde_yaml_ng::from_str(&text).with_context(|| format!("parsing {}", f.display()))?;
         cases.append(&mut parsed);
@@ -127,7 +128,11 @@ pub(crate) fn load_dir(dir: &Path) -> Result<Vec<TestCase>> {
 }
 
 /// Resolves `count` / `countParam`.
-pub(crate) fn resolve_count(count: Option<i64>, param: Option<&str>, w: &Workload) -> Result<usize> {
+pub(crate) fn resolve_count(
+    count: Option<i64>,
+    param: Option<&str>,
+    w: &Workload,
+) -> Result<usize> {
     let n = match (count, param) {
         (Some(c), _) => c,
         (None, Some(p)) => {

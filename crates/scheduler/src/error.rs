@@ -54,6 +54,9 @@ pub enum DriverError {
     /// The configuration could not be built.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The scheduling loop ended unexpectedly.
+    #[error("scheduling loop stopped: {0}")]
+    Stopped(String),
     /// Listing or watching failed in a way retrying does not fix.
     #[error("client error: {0}")]
     Client(#[from] client::ClientError),

@@ -75,11 +75,11 @@ pub use error::{CacheError, ConfigError, DriverError};
 pub use framework::{
     ActionType, ActiveFilters, AffinityTerm, BindPlugin, ClusterEvent, Code, CycleState,
     DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, EventResource, FilterPlugin, Framework,
-    Handle, HostPort, MAX_NODE_SCORE, MIN_NODE_SCORE, NamespaceLabels, NodeInfo, PermitDecision,
-    PermitPlugin, Plugin, PluginArgs, PluginFactory, PluginScores, PodInfo, PodRequests,
-    PostBindPlugin, PostFilterInput, PostFilterPlugin, PostFilterResult, PreBindPlugin,
-    PreFilterPlugin, PreFilterResult, PreScorePlugin, QueueSortPlugin, Registry, ReservePlugin,
-    Resource, ScorePlugin, Status, WaitingPod, WaitingPods, WeightedAffinityTerm,
+    Handle, HostPort, MAX_NODE_SCORE, MEMO_SLOTS, MIN_NODE_SCORE, NamespaceLabels, NodeInfo,
+    PermitDecision, PermitPlugin, Plugin, PluginArgs, PluginFactory, PluginScores, PodInfo,
+    PodRequests, PostBindPlugin, PostFilterInput, PostFilterPlugin, PostFilterResult,
+    PreBindPlugin, PreFilterPlugin, PreFilterResult, PreScorePlugin, QueueSortPlugin, Registry,
+    ReservePlugin, Resource, ScorePlugin, Status, WaitingPod, WaitingPods, WeightedAffinityTerm,
     is_scalar_resource_name, pod_key,
 };
 pub use queue::{NominatedPods, QueuedPodInfo, Requeued, SchedulingQueue};

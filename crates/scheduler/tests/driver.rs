@@ -59,7 +59,10 @@ async fn binds_pending_pods_through_the_client() {
         p.metadata.uid.clear();
         pods.create(&PostParams::default(), &p).await.unwrap();
     }
-    let sched = InClusterScheduler::builder(c.clone()).build().unwrap();
+    let sched = InClusterScheduler::builder(c.clone())
+        .dedicated_thread(false)
+        .build()
+        .unwrap();
     let runner = sched.clone();
     let task = tokio::spawn(async move { runner.run(futures::future::pending::<()>()).await });
     wait_until("step 1", || async { bound_count(&pods).await == 6 }).await;
@@ -118,7 +121,10 @@ async fn preemption_deletes_victims_then_binds() {
         p.metadata.uid.clear();
         pods.create(&PostParams::default(), &p).await.unwrap();
     }
-    let sched = InClusterScheduler::builder(c.clone()).build().unwrap();
+    let sched = InClusterScheduler::builder(c.clone())
+        .dedicated_thread(false)
+        .build()
+        .unwrap();
     let runner = sched.clone();
     let task = tokio::spawn(async move { runner.run(futures::future::pending::<()>()).await });
     let mut high = with_priority(pod("high", 1500, GI), 1000);

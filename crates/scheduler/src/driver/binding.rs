@@ -17,7 +17,7 @@ use crate::queue::QueuedPodInfo;
 use crate::schedule::cycle::{CycleOutcome, reserve_and_permit, run_cycle};
 use crate::schedule::{Algorithm, ScheduleError};
 
-pub(super) async fn schedule_one(
+pub(super) fn schedule_one(
     shared: &Arc<Shared>,
     algorithm: &mut Algorithm,
     snapshot: &mut Snapshot,

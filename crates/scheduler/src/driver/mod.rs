@@ -60,6 +60,8 @@ pub(crate) struct Shared {
     pub(crate) handle: Handle,
     pub(crate) watch_cluster_objects: bool,
     paused: std::sync::atomic::AtomicBool,
+    stopping: std::sync::atomic::AtomicBool,
+    dedicated_thread: bool,
 }
 
 impl Shared {
@@ -82,9 +84,19 @@ pub struct InClusterSchedulerBuilder {
     config: SchedulerConfiguration,
     registry: Registry,
     watch_cluster_objects: bool,
+    dedicated_thread: bool,
 }
 
 impl InClusterSchedulerBuilder {
+    /// Run scheduling cycles on a thread of their own (default), or as a task on the
+    /// runtime (needed under tokio's paused test time, which does not advance while a
+    /// blocking task runs).
+    #[must_use]
+    pub fn dedicated_thread(mut self, on: bool) -> Self {
+        self.dedicated_thread = on;
+        self
+    }
+
     /// The configuration (default: one default profile).
     #[must_use]
     pub fn config(mut self, config: SchedulerConfiguration) -> Self {
@@ -130,6 +142,8 @@ impl InClusterSchedulerBuilder {
                 handle,
                 watch_cluster_objects: self.watch_cluster_objects,
                 paused: std::sync::atomic::AtomicBool::new(false),
+                stopping: std::sync::atomic::AtomicBool::new(false),
+                dedicated_thread: self.dedicated_thread,
             }),
         })
     }
@@ -176,6 +190,7 @@ impl InClusterScheduler {
             config: SchedulerConfiguration::default(),
             registry: Registry::default(),
             watch_cluster_objects: true,
+            dedicated_thread: true,
         }
     }
 
@@ -223,10 +238,18 @@ impl InClusterScheduler {
     /// Runs until `shutdown` completes: initial lists, watches, the scheduling loop.
     pub async fn run(&self, shutdown: impl Future<Output = impl Sized>) -> Result<(), DriverError> {
         let shared = self.shared.clone();
+        shared.stopping.store(false, Ordering::SeqCst);
         let watches = watch::start(&shared).await?;
+        let scheduling = scheduling_loop(shared.clone());
+        tokio::pin!(scheduling);
         let result = tokio::select! {
-            _ = shutdown => Ok(()),
-            r = scheduling_loop(shared.clone()) => r,
+            _ = shutdown => {
+                // Stop the loop and wait for it (its thread must not outlive the runtime).
+                shared.stopping.store(true, Ordering::SeqCst);
+                shared.wake.notify_one();
+                scheduling.await
+            }
+            r = &mut scheduling => r,
         };
         for w in watches {
             w.abort();
@@ -235,44 +258,87 @@ impl InClusterScheduler {
     }
 }
 
-async fn scheduling_loop(shared: Arc<Shared>) -> Result<(), DriverError> {
-    let mut algorithm = Algorithm::new(shared.profiles.settings().percentage_of_nodes_to_score);
-    let mut snapshot = Snapshot::new();
-    let mut last_flush = now();
-    let mut cycles: u64 = 0;
-    loop {
+/// What the scheduling loop keeps between cycles.
+struct LoopState {
+    algorithm: Algorithm,
+    snapshot: Snapshot,
+    last_flush: std::time::Instant,
+}
+
+impl LoopState {
+    fn new(shared: &Shared) -> Self {
+        LoopState {
+            algorithm: Algorithm::new(shared.profiles.settings().percentage_of_nodes_to_score),
+            snapshot: Snapshot::new(),
+            last_flush: now(),
+        }
+    }
+
+    /// Runs one cycle if a pod is ready; otherwise returns how long to wait.
+    fn step(&mut self, shared: &Arc<Shared>) -> Option<Duration> {
         let t = now();
         if shared.paused.load(Ordering::Relaxed) {
-            tokio::select! {
-                _ = shared.wake.notified() => {}
-                _ = tokio::time::sleep(Duration::from_millis(10)) => {}
-            }
-            continue;
+            return Some(Duration::from_millis(10));
         }
         let (popped, next_backoff) = {
             let mut st = shared.lock();
-            if t.saturating_duration_since(last_flush) >= Duration::from_secs(30) {
+            if t.saturating_duration_since(self.last_flush) >= Duration::from_secs(30) {
                 st.queue.flush(t);
-                last_flush = t;
+                self.last_flush = t;
             }
             (st.queue.pop(t), st.queue.next_backoff_expiry())
         };
-        let Some(q) = popped else {
-            let wait = next_backoff
-                .map(|d| d.saturating_duration_since(t))
-                .unwrap_or(Duration::from_secs(1))
-                .clamp(Duration::from_millis(1), Duration::from_secs(1));
-            tokio::select! {
-                _ = shared.wake.notified() => {}
-                _ = tokio::time::sleep(wait) => {}
+        match popped {
+            Some(q) => {
+                binding::schedule_one(shared, &mut self.algorithm, &mut self.snapshot, q);
+                None
             }
-            continue;
-        };
-        binding::schedule_one(&shared, &mut algorithm, &mut snapshot, q).await;
-        cycles += 1;
-        if cycles % 16 == 0 {
-            // Let spawned bindings and watch handlers on this worker run.
-            tokio::task::yield_now().await;
+            None => Some(
+                next_backoff
+                    .map(|d| d.saturating_duration_since(t))
+                    .unwrap_or(Duration::from_secs(1))
+                    .clamp(Duration::from_millis(1), Duration::from_secs(1)),
+            ),
         }
     }
+}
+
+async fn idle(shared: &Shared, wait: Duration) {
+    tokio::select! {
+        _ = shared.wake.notified() => {}
+        _ = tokio::time::sleep(wait) => {}
+    }
+}
+
+/// The scheduling loop: on a thread of its own (a blocking task) by default, since
+/// cycles are pure computation and bindings and watch handlers then get the runtime's
+/// workers; or as a task on the runtime (needed under paused test time).
+async fn scheduling_loop(shared: Arc<Shared>) -> Result<(), DriverError> {
+    if !shared.dedicated_thread {
+        let mut st = LoopState::new(&shared);
+        let mut cycles: u64 = 0;
+        while !shared.stopping.load(Ordering::Relaxed) {
+            match st.step(&shared) {
+                Some(wait) => idle(&shared, wait).await,
+                None => {
+                    cycles += 1;
+                    if cycles % 16 == 0 {
+                        // Let bindings and watch handlers on this worker run.
+                        tokio::task::yield_now().await;
+                    }
+                }
+            }
+        }
+        return Ok(());
+    }
+    let handle = tokio::runtime::Handle::current();
+    let task = tokio::task::spawn_blocking(move || {
+        let mut st = LoopState::new(&shared);
+        while !shared.stopping.load(Ordering::Relaxed) {
+            if let Some(wait) = st.step(&shared) {
+                handle.block_on(idle(&shared, wait));
+            }
+        }
+    });
+    task.await.map_err(|e| DriverError::Stopped(e.to_string()))
 }

@@ -14,7 +14,7 @@ mod waiting;
 
 pub use cycle_state::CycleState;
 pub use events::{ActionType, ClusterEvent, EventResource};
-pub use node_info::NodeInfo;
+pub use node_info::{MEMO_SLOTS, NodeInfo};
 pub use plugin::{
     BindPlugin, FilterPlugin, MAX_NODE_SCORE, MIN_NODE_SCORE, PermitDecision, PermitPlugin, Plugin,
     PostBindPlugin, PostFilterPlugin, PostFilterResult, PreBindPlugin, PreFilterPlugin,

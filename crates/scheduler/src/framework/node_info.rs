@@ -2,29 +2,58 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use core_types::core_v1::{Node, Taint};
 
 use super::pod_info::{HostPort, PodInfo};
 use super::resource::Resource;
 
+/// The key bits a memo slot keeps (56); key 0 is reserved for "empty".
+const MEMO_KEY_MASK: u64 = (1 << 56) - 1;
+
+/// Number of score memo slots per node.
+pub const MEMO_SLOTS: usize = 2;
+
+/// Per-node memo of score results: each slot holds a 56-bit key and an 8-bit score in
+/// one atomic word (no torn reads). Emptied whenever the node changes, so a hit is a
+/// result computed from exactly this node state.
+#[derive(Debug, Default)]
+struct ScoreMemo([AtomicU64; MEMO_SLOTS]);
+
+impl Clone for ScoreMemo {
+    /// A copy is a new node version: it starts empty.
+    fn clone(&self) -> Self {
+        ScoreMemo::default()
+    }
+}
+
 /// A node and its aggregated pod data: requested resources, used host ports, the pods
 /// with affinity terms (for InterPodAffinity), and its images.
 ///
 /// Cheap to share: snapshots hold `Arc<NodeInfo>`s, and the cache copies a node only
 /// when it changes while a snapshot still holds the old version.
+///
+/// Layout: the fields every filter and score reads for every node (resources, pod
+/// count, flags) come first and are contiguous (`repr(C)`), so a cycle touching
+/// hundreds of nodes reads a few adjacent cache lines per node and never the node
+/// object itself on the common path.
 #[derive(Clone, Debug, Default)]
+#[repr(C)]
 pub struct NodeInfo {
-    node: Option<Arc<Node>>,
+    allocatable: Resource,
+    requested: Resource,
+    non_zero_requested: Resource,
     pods: Vec<Arc<PodInfo>>,
+    generation: u64,
+    unschedulable: bool,
+    has_taints: bool,
+    memo: ScoreMemo,
+    node: Option<Arc<Node>>,
     pods_with_affinity: Vec<Arc<PodInfo>>,
     pods_with_required_anti_affinity: Vec<Arc<PodInfo>>,
     used_ports: Vec<HostPort>,
-    requested: Resource,
-    non_zero_requested: Resource,
-    allocatable: Resource,
     images: Arc<HashMap<String, i64>>,
-    generation: u64,
 }
 
 impl NodeInfo {
@@ -37,6 +66,7 @@ impl NodeInfo {
 
     /// Replaces the node object (its pods stay).
     pub fn set_node(&mut self, node: Arc<Node>) {
+        self.memo = ScoreMemo::default();
         self.allocatable = Resource::from_list(&node.status.allocatable);
         let old_images = self.node.as_ref().map(|n| &n.status.images);
         if old_images != Some(&node.status.images) {
@@ -48,12 +78,27 @@ impl NodeInfo {
             }
             self.images = Arc::new(images);
         }
+        self.unschedulable = node.spec.unschedulable;
+        self.has_taints = !node.spec.taints.is_empty();
         self.node = Some(node);
     }
 
     /// Forgets the node object (pods whose node is gone keep the entry alive).
     pub fn remove_node(&mut self) {
+        self.memo = ScoreMemo::default();
         self.node = None;
+        self.unschedulable = false;
+        self.has_taints = false;
+    }
+
+    /// `spec.unschedulable` of the node (read without touching the node object).
+    pub fn unschedulable(&self) -> bool {
+        self.unschedulable
+    }
+
+    /// True if the node has taints.
+    pub fn has_taints(&self) -> bool {
+        self.has_taints
     }
 
     /// The node, if known.
@@ -81,6 +126,9 @@ impl NodeInfo {
 
     /// The node's taints.
     pub fn taints(&self) -> &[Taint] {
+        if !self.has_taints {
+            return &[];
+        }
         self.node.as_ref().map_or(&[], |n| n.spec.taints.as_slice())
     }
 
@@ -135,6 +183,7 @@ impl NodeInfo {
 
     /// Adds a pod and its usage.
     pub fn add_pod(&mut self, pod: Arc<PodInfo>) {
+        self.memo = ScoreMemo::default();
         self.requested.add(&pod.requests.requests);
         self.non_zero_requested.milli_cpu += pod.requests.non_zero.milli_cpu;
         self.non_zero_requested.memory += pod.requests.non_zero.memory;
@@ -151,6 +200,7 @@ impl NodeInfo {
     /// Removes the pod with `key`; returns it if it was there.
     pub fn remove_pod(&mut self, key: &str) -> Option<Arc<PodInfo>> {
         let at = self.pods.iter().position(|p| p.key == key)?;
+        self.memo = ScoreMemo::default();
         let pod = self.pods.swap_remove(at);
         self.pods_with_affinity.retain(|p| p.key != key);
         self.pods_with_required_anti_affinity
@@ -164,6 +214,26 @@ impl NodeInfo {
             }
         }
         Some(pod)
+    }
+
+    /// A memoized score: the score stored in `slot` under `key` (56 bits), if any.
+    /// Plugins whose score is a pure function of this node's data and a key derived
+    /// from the pod (e.g. its requests) use it to skip recomputing for unchanged
+    /// nodes. Scores must be in 0..=255.
+    pub fn memo_get(&self, slot: usize, key: u64) -> Option<i64> {
+        let v = self.memo.0.get(slot)?.load(Ordering::Relaxed);
+        (v != 0 && v >> 8 == key & MEMO_KEY_MASK).then_some((v & 0xff) as i64)
+    }
+
+    /// Stores a memoized score (see [`memo_get`](Self::memo_get)); scores outside
+    /// 0..=255 are not stored.
+    pub fn memo_put(&self, slot: usize, key: u64, score: i64) {
+        if let (Some(cell), Ok(s)) = (self.memo.0.get(slot), u8::try_from(score)) {
+            cell.store(
+                ((key & MEMO_KEY_MASK) << 8) | u64::from(s),
+                Ordering::Relaxed,
+            );
+        }
     }
 
     /// True if a pod with `key` is on the node.

@@ -9,7 +9,7 @@ use super::cycle_state::CycleState;
 use super::node_info::NodeInfo;
 use super::plugin::{
     FilterPlugin, MAX_NODE_SCORE, MIN_NODE_SCORE, PermitDecision, Plugin, PostFilterResult,
-    PreFilterResult,
+    PreFilterResult, ScorePlugin,
 };
 use super::pod_info::PodInfo;
 use super::registry::Handle;
@@ -420,7 +420,7 @@ impl Framework {
         &self,
         state: &mut CycleState,
         pod: &PodInfo,
-        nodes: &[Arc<NodeInfo>],
+        nodes: &[&NodeInfo],
         snapshot: &Snapshot,
     ) -> Status {
         let mut skipped = Vec::new();
@@ -447,45 +447,52 @@ impl Framework {
         &self,
         state: &CycleState,
         pod: &PodInfo,
-        nodes: &[Arc<NodeInfo>],
+        nodes: &[&NodeInfo],
         totals: &mut [i64],
         mut detail: Option<&mut Vec<PluginScores>>,
     ) -> Result<(), Status> {
-        let mut scores = vec![0_i64; nodes.len()];
-        for &(i, weight) in &self.score {
-            if state.skips_score(i) {
-                continue;
-            }
-            let e = &self.plugins[i];
-            let Some(p) = e.plugin.as_score() else {
-                continue;
-            };
-            for (slot, node) in scores.iter_mut().zip(nodes) {
-                *slot = p
+        let active: Vec<(&Arc<str>, &dyn ScorePlugin, i64)> = self
+            .score
+            .iter()
+            .filter(|(i, _)| !state.skips_score(*i))
+            .filter_map(|(i, w)| {
+                let e = &self.plugins[*i];
+                e.plugin.as_score().map(|p| (&e.name, p, *w))
+            })
+            .collect();
+        let n = nodes.len();
+        // Raw scores, plugin-major; filled node by node so each node's data is read
+        // while it is in cache.
+        let mut matrix = vec![0_i64; n * active.len()];
+        for (j, node) in nodes.iter().enumerate() {
+            for (p, (name, plugin, _)) in active.iter().enumerate() {
+                matrix[p * n + j] = plugin
                     .score(state, pod, node)
-                    .map_err(|s| s.with_plugin(&e.name))?;
+                    .map_err(|s| s.with_plugin(name))?;
             }
-            let raw = detail.as_ref().map(|_| scores.clone());
-            let s = p.normalize_score(state, pod, nodes, &mut scores);
+        }
+        for (p, (name, plugin, weight)) in active.iter().enumerate() {
+            let scores = &mut matrix[p * n..(p + 1) * n];
+            let raw = detail.as_ref().map(|_| scores.to_vec());
+            let s = plugin.normalize_score(state, pod, nodes, scores);
             if !s.is_success() {
-                return Err(s.with_plugin(&e.name));
+                return Err(s.with_plugin(name));
             }
-            for (total, score) in totals.iter_mut().zip(&scores) {
+            for (total, score) in totals.iter_mut().zip(scores.iter()) {
                 if !(MIN_NODE_SCORE..=MAX_NODE_SCORE).contains(score) {
                     return Err(Status::error(format!(
-                        "plugin {} returns an invalid score {score}, it should in the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing",
-                        e.name
+                        "plugin {name} returns an invalid score {score}, it should in the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing"
                     ))
-                    .with_plugin(&e.name));
+                    .with_plugin(name));
                 }
                 *total += score * weight;
             }
             if let (Some(d), Some(raw)) = (detail.as_deref_mut(), raw) {
                 d.push(PluginScores {
-                    plugin: e.name.to_string(),
-                    weight,
+                    plugin: name.to_string(),
+                    weight: *weight,
                     raw,
-                    normalized: scores.clone(),
+                    normalized: scores.to_vec(),
                 });
             }
         }

@@ -82,7 +82,7 @@ impl PreScorePlugin for ImageLocality {
         &self,
         state: &mut CycleState,
         pod: &PodInfo,
-        _: &[Arc<NodeInfo>],
+        _: &[&NodeInfo],
         snapshot: &Snapshot,
     ) -> Status {
         // Every score would be 0 when no node has any of the images: skip.

@@ -186,7 +186,7 @@ impl PreScorePlugin for NodeAffinity {
         &self,
         state: &mut CycleState,
         pod: &PodInfo,
-        _: &[Arc<NodeInfo>],
+        _: &[&NodeInfo],
         _: &Snapshot,
     ) -> Status {
         let mut terms = self.added_preferred.clone();
@@ -225,7 +225,7 @@ impl ScorePlugin for NodeAffinity {
         &self,
         _: &CycleState,
         _: &PodInfo,
-        _: &[Arc<NodeInfo>],
+        _: &[&NodeInfo],
         scores: &mut [i64],
     ) -> Status {
         default_normalize_score(MAX_NODE_SCORE, false, scores);

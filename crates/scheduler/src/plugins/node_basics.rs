@@ -98,10 +98,7 @@ impl Plugin for NodeUnschedulable {
 
 impl FilterPlugin for NodeUnschedulable {
     fn filter(&self, _: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
-        let Some(n) = node.node() else {
-            return Status::unresolvable("node not found");
-        };
-        if !n.spec.unschedulable {
+        if !node.unschedulable() {
             return Status::success();
         }
         let taint = Taint {

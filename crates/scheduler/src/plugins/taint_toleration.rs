@@ -79,7 +79,7 @@ impl PreScorePlugin for TaintToleration {
         &self,
         state: &mut CycleState,
         pod: &PodInfo,
-        _: &[Arc<NodeInfo>],
+        _: &[&NodeInfo],
         _: &Snapshot,
     ) -> Status {
         let tolerations = pod
@@ -121,7 +121,7 @@ impl ScorePlugin for TaintToleration {
         &self,
         _: &CycleState,
         _: &PodInfo,
-        _: &[Arc<NodeInfo>],
+        _: &[&NodeInfo],
         scores: &mut [i64],
     ) -> Status {
         default_normalize_score(MAX_NODE_SCORE, true, scores);

@@ -2,7 +2,6 @@
 //! feasible nodes, starting round-robin), score, select.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
 
 use super::diagnosis::{Diagnosis, FitError, ScheduleError, ScheduleResult};
 use super::explain::{Explanation, FilterVerdict, NodeExplanation, ScoreDetail};
@@ -132,15 +131,15 @@ impl Algorithm {
         })
     }
 
-    fn find_nodes_that_fit(
+    fn find_nodes_that_fit<'s>(
         &mut self,
         fwk: &Framework,
         state: &mut CycleState,
         pod: &PodInfo,
-        snapshot: &Snapshot,
+        snapshot: &'s Snapshot,
         nominated: &NominatedPods,
         mut explain: Option<&mut Explanation>,
-    ) -> Result<(Vec<Arc<NodeInfo>>, Diagnosis), ScheduleError> {
+    ) -> Result<(Vec<&'s NodeInfo>, Diagnosis), ScheduleError> {
         let mut diagnosis = Diagnosis::default();
         let narrowed = match fwk.run_pre_filter(state, pod, snapshot) {
             Ok(n) => n,
@@ -176,24 +175,26 @@ impl Algorithm {
             if let Some(node) = snapshot.get(nominated_node) {
                 let allowed = narrowed.as_ref().is_none_or(|n| n.contains(nominated_node));
                 if allowed && run(state, node).is_success() {
-                    return Ok((vec![node.clone()], diagnosis));
+                    return Ok((vec![&**node], diagnosis));
                 }
             }
         }
 
-        let candidates: Vec<&Arc<NodeInfo>> = match &narrowed {
-            None => snapshot.nodes().iter().collect(),
-            Some(names) => {
-                let mut c: Vec<(usize, &Arc<NodeInfo>)> = names
-                    .iter()
-                    .filter_map(|n| snapshot.position(n).map(|i| (i, &snapshot.nodes()[i])))
-                    .collect();
-                c.sort_by_key(|(i, _)| *i);
-                // Nodes named by PreFilter but not in the snapshot are simply absent.
-                c.into_iter().map(|(_, n)| n).collect()
+        // The candidates: every node, or the PreFilter's narrowed set (in snapshot
+        // order; names not in the snapshot are simply absent).
+        let all = snapshot.nodes();
+        let narrowed_positions: Option<Vec<usize>> = narrowed.as_ref().map(|names| {
+            let mut p: Vec<usize> = names.iter().filter_map(|n| snapshot.position(n)).collect();
+            p.sort_unstable();
+            p
+        });
+        let n = narrowed_positions.as_ref().map_or(all.len(), Vec::len);
+        let candidate = |i: usize| -> &'s NodeInfo {
+            match &narrowed_positions {
+                None => &all[i],
+                Some(p) => &all[p[i]],
             }
         };
-        let n = candidates.len();
         if n == 0 {
             return Ok((Vec::new(), diagnosis));
         }
@@ -205,17 +206,22 @@ impl Algorithm {
         } else {
             num_feasible_nodes_to_find(percentage, n)
         };
-        let mut feasible = Vec::with_capacity(to_find.min(n));
+        let mut feasible: Vec<&'s NodeInfo> = Vec::with_capacity(to_find.min(n));
         let start = self.next_start % n;
         let mut processed = 0;
         if filters.is_empty() && explain.is_none() {
             for i in 0..to_find {
-                feasible.push(candidates[(start + i) % n].clone());
+                feasible.push(candidate((start + i) % n));
             }
             processed = to_find;
         } else {
-            for i in 0..n {
-                let node = candidates[(start + i) % n];
+            let mut idx = start;
+            for _ in 0..n {
+                let node = candidate(idx);
+                idx += 1;
+                if idx == n {
+                    idx = 0;
+                }
                 processed += 1;
                 let status = match explain.as_deref_mut() {
                     None => run(state, node),
@@ -233,7 +239,7 @@ impl Algorithm {
                     }
                 };
                 if status.is_success() {
-                    feasible.push(node.clone());
+                    feasible.push(node);
                     if feasible.len() >= to_find {
                         break;
                     }
@@ -260,7 +266,7 @@ impl Algorithm {
         fwk: &Framework,
         state: &mut CycleState,
         pod: &PodInfo,
-        feasible: &[Arc<NodeInfo>],
+        feasible: &[&NodeInfo],
         snapshot: &Snapshot,
         explain: Option<&mut Explanation>,
     ) -> Result<Vec<i64>, ScheduleError> {

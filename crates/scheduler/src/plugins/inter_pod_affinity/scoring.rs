@@ -1,7 +1,5 @@
 //! InterPodAffinity's PreScore, Score and NormalizeScore.
 
-use std::sync::Arc;
-
 use super::{InterPodAffinity, TopologyCounts};
 use crate::cache::{ClusterObjects, Snapshot};
 use crate::framework::{
@@ -121,7 +119,7 @@ impl PreScorePlugin for InterPodAffinity {
         &self,
         state: &mut CycleState,
         pod: &PodInfo,
-        nodes: &[Arc<NodeInfo>],
+        nodes: &[&NodeInfo],
         snapshot: &Snapshot,
     ) -> Status {
         if nodes.is_empty() {
@@ -173,7 +171,7 @@ impl ScorePlugin for InterPodAffinity {
         &self,
         state: &CycleState,
         _: &PodInfo,
-        _: &[Arc<NodeInfo>],
+        _: &[&NodeInfo],
         scores: &mut [i64],
     ) -> Status {
         if state.read::<PreScoreState>().is_none() {

@@ -33,7 +33,10 @@ pub struct BalancedAllocation {
 }
 
 #[derive(Clone, Debug)]
-struct BalancedPreScore(Vec<i64>);
+struct BalancedPreScore(Vec<i64>, u64);
+
+/// The node memo slot BalancedAllocation's score uses.
+const MEMO_SLOT: usize = 1;
 
 impl BalancedAllocation {
     /// The factory for the registry.
@@ -50,11 +53,7 @@ impl BalancedAllocation {
             message,
         })?;
         Ok(BalancedAllocation {
-            scorer: ResourceScorer {
-                strategy: Strategy::Balanced,
-                resources,
-                use_requested: true,
-            },
+            scorer: ResourceScorer::new(Strategy::Balanced, resources, true),
         })
     }
 
@@ -87,7 +86,7 @@ impl PreScorePlugin for BalancedAllocation {
         &self,
         state: &mut CycleState,
         pod: &PodInfo,
-        _: &[Arc<NodeInfo>],
+        _: &[&NodeInfo],
         _: &Snapshot,
     ) -> Status {
         let requests = self.scorer.pod_requests(pod);
@@ -95,7 +94,8 @@ impl PreScorePlugin for BalancedAllocation {
             // Best-effort pods would otherwise all pile onto the same nodes.
             return Status::skip();
         }
-        state.write(BalancedPreScore(requests));
+        let key = self.scorer.memo_key(&requests);
+        state.write(BalancedPreScore(requests, key));
         Status::success()
     }
 }
@@ -103,7 +103,7 @@ impl PreScorePlugin for BalancedAllocation {
 impl ScorePlugin for BalancedAllocation {
     fn score(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
         match state.read::<BalancedPreScore>() {
-            Some(r) => Ok(self.scorer.score(node, &r.0)),
+            Some(r) => Ok(self.scorer.score_memoized(node, &r.0, MEMO_SLOT, r.1)),
             None => {
                 let r = self.scorer.pod_requests(pod);
                 if r.iter().all(|x| *x == 0) {

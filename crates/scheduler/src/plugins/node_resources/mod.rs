@@ -96,11 +96,11 @@ impl Fit {
         Ok(Fit {
             ignored: args.ignored_resources.iter().cloned().collect(),
             ignored_groups: args.ignored_resource_groups.iter().cloned().collect(),
-            scorer: ResourceScorer {
-                strategy: Strategy::from_config(&strategy.type_, shape)?,
+            scorer: ResourceScorer::new(
+                Strategy::from_config(&strategy.type_, shape)?,
                 resources,
-                use_requested: false,
-            },
+                false,
+            ),
         })
     }
 
@@ -110,9 +110,12 @@ impl Fit {
     }
 }
 
-/// The pod's requests per scored resource.
+/// The pod's requests per scored resource, and their memo key.
 #[derive(Clone, Debug)]
-struct FitPreScore(Vec<i64>);
+struct FitPreScore(Vec<i64>, u64);
+
+/// The node memo slot NodeResourcesFit's score uses.
+const MEMO_SLOT: usize = 0;
 
 /// Why `pod` does not fit on `node` (empty when it fits): kube-scheduler's
 /// `fitsRequest`, in integer units.
@@ -215,10 +218,12 @@ impl PreScorePlugin for Fit {
         &self,
         state: &mut CycleState,
         pod: &PodInfo,
-        _: &[Arc<NodeInfo>],
+        _: &[&NodeInfo],
         _: &Snapshot,
     ) -> Status {
-        state.write(FitPreScore(self.scorer.pod_requests(pod)));
+        let requests = self.scorer.pod_requests(pod);
+        let key = self.scorer.memo_key(&requests);
+        state.write(FitPreScore(requests, key));
         Status::success()
     }
 }
@@ -226,7 +231,7 @@ impl PreScorePlugin for Fit {
 impl ScorePlugin for Fit {
     fn score(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
         Ok(match state.read::<FitPreScore>() {
-            Some(r) => self.scorer.score(node, &r.0),
+            Some(r) => self.scorer.score_memoized(node, &r.0, MEMO_SLOT, r.1),
             None => self.scorer.score(node, &self.scorer.pod_requests(pod)),
         })
     }

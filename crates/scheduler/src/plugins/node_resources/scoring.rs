@@ -155,15 +155,97 @@ impl Strategy {
 /// (NodeResourcesFit) are counted.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResourceScorer {
-    /// The formula.
-    pub strategy: Strategy,
-    /// The resources and weights.
-    pub resources: Vec<ResourceSpec>,
-    /// Count actual requests instead of requests with defaults.
-    pub use_requested: bool,
+    strategy: Strategy,
+    resources: Vec<ResourceSpec>,
+    use_requested: bool,
+    /// The resources resolved once, so scoring compares no strings.
+    kinds: Vec<Kind>,
+    /// Distinguishes this scorer's memo keys from another configuration's.
+    salt: u64,
+}
+
+/// FNV-1a style mixing of 64-bit words.
+fn mix(mut h: u64, v: u64) -> u64 {
+    for b in v.to_le_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Kind {
+    Cpu,
+    Memory,
+    EphemeralStorage,
+    Scalar { name: String, scalar: bool },
 }
 
 impl ResourceScorer {
+    /// A scorer: `strategy` over `resources`; `use_requested` counts actual requests
+    /// (BalancedAllocation) instead of requests with defaults (NodeResourcesFit).
+    pub fn new(strategy: Strategy, resources: Vec<ResourceSpec>, use_requested: bool) -> Self {
+        let kinds = resources
+            .iter()
+            .map(|r| match r.name.as_str() {
+                "cpu" => Kind::Cpu,
+                "memory" => Kind::Memory,
+                "ephemeral-storage" => Kind::EphemeralStorage,
+                other => Kind::Scalar {
+                    name: other.to_owned(),
+                    scalar: is_scalar_resource_name(other),
+                },
+            })
+            .collect();
+        let mut salt = 0xcbf2_9ce4_8422_2325_u64;
+        for b in format!("{strategy:?}{resources:?}{use_requested}").bytes() {
+            salt = mix(salt, u64::from(b));
+        }
+        ResourceScorer {
+            strategy,
+            resources,
+            use_requested,
+            kinds,
+            salt,
+        }
+    }
+
+    /// The memo key of a pod's requests (see [`score_memoized`](Self::score_memoized)).
+    pub fn memo_key(&self, pod_requests: &[i64]) -> u64 {
+        pod_requests
+            .iter()
+            .fold(self.salt, |h, r| mix(h, *r as u64))
+            | 1
+    }
+
+    /// [`score`](Self::score), memoized in the node's memo `slot` under `key`: the
+    /// score depends only on the node's resources (its memo is emptied when they
+    /// change) and the pod's requests (the key).
+    pub fn score_memoized(
+        &self,
+        node: &NodeInfo,
+        pod_requests: &[i64],
+        slot: usize,
+        key: u64,
+    ) -> i64 {
+        if let Some(s) = node.memo_get(slot, key) {
+            return s;
+        }
+        let s = self.score(node, pod_requests);
+        node.memo_put(slot, key, s);
+        s
+    }
+
+    /// The formula.
+    pub fn strategy(&self) -> &Strategy {
+        &self.strategy
+    }
+
+    /// The resources and weights.
+    pub fn resources(&self) -> &[ResourceSpec] {
+        &self.resources
+    }
+
     /// The pod's request for each configured resource, in order.
     pub fn pod_requests(&self, pod: &PodInfo) -> Vec<i64> {
         let r = if self.use_requested {
@@ -171,13 +253,13 @@ impl ResourceScorer {
         } else {
             &pod.requests.non_zero
         };
-        self.resources
+        self.kinds
             .iter()
-            .map(|spec| match spec.name.as_str() {
-                "cpu" => r.milli_cpu,
-                "memory" => r.memory,
-                "ephemeral-storage" => pod.requests.requests.ephemeral_storage,
-                other => pod.requests.requests.scalar(other),
+            .map(|k| match k {
+                Kind::Cpu => r.milli_cpu,
+                Kind::Memory => r.memory,
+                Kind::EphemeralStorage => pod.requests.requests.ephemeral_storage,
+                Kind::Scalar { name, .. } => pod.requests.requests.scalar(name),
             })
             .collect()
     }
@@ -191,15 +273,16 @@ impl ResourceScorer {
         } else {
             node.non_zero_requested()
         };
-        match self.resources[i].name.as_str() {
-            "cpu" => (alloc.milli_cpu, node_req.milli_cpu + pod_request),
-            "memory" => (alloc.memory, node_req.memory + pod_request),
-            "ephemeral-storage" => (
+        match &self.kinds[i] {
+            Kind::Cpu => (alloc.milli_cpu, node_req.milli_cpu + pod_request),
+            Kind::Memory => (alloc.memory, node_req.memory + pod_request),
+            Kind::EphemeralStorage => (
                 alloc.ephemeral_storage,
                 node.requested().ephemeral_storage + pod_request,
             ),
-            name => {
-                if pod_request == 0 && is_scalar_resource_name(name) {
+            Kind::Scalar { name, scalar } => {
+                let name = name.as_str();
+                if pod_request == 0 && *scalar {
                     return (0, 0);
                 }
                 match alloc.scalar.binary_search_by(|(n, _)| n.as_str().cmp(name)) {

@@ -1,7 +1,6 @@
 //! PodTopologySpread's PreScore, Score and NormalizeScore (soft constraints).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use super::PodTopologySpread;
 use super::common::{Constraint, node_has_all_keys};
@@ -36,7 +35,7 @@ impl PreScorePlugin for PodTopologySpread {
         &self,
         state: &mut CycleState,
         pod: &PodInfo,
-        filtered: &[Arc<NodeInfo>],
+        filtered: &[&NodeInfo],
         snapshot: &Snapshot,
     ) -> Status {
         if snapshot.is_empty() {
@@ -147,7 +146,7 @@ impl ScorePlugin for PodTopologySpread {
         &self,
         state: &CycleState,
         _: &PodInfo,
-        nodes: &[Arc<NodeInfo>],
+        nodes: &[&NodeInfo],
         scores: &mut [i64],
     ) -> Status {
         let Some(s) = state.read::<PreScoreState>() else {
