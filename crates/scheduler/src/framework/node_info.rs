@@ -1,0 +1,299 @@
+//! [`NodeInfo`]: a node with the pods on it and what they use, kept incrementally.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use core_types::core_v1::{Node, Taint};
+
+use super::pod_info::{HostPort, PodInfo};
+use super::resource::Resource;
+
+/// The key bits a memo slot keeps (56); key 0 is reserved for "empty".
+const MEMO_KEY_MASK: u64 = (1 << 56) - 1;
+
+/// Number of score memo slots per node.
+pub const MEMO_SLOTS: usize = 2;
+
+/// Per-node memo of score results: each slot holds a 56-bit key and an 8-bit score in
+/// one atomic word (no torn reads). Emptied whenever the node changes, so a hit is a
+/// result computed from exactly this node state.
+#[derive(Debug, Default)]
+struct ScoreMemo([AtomicU64; MEMO_SLOTS]);
+
+impl Clone for ScoreMemo {
+    /// A copy is a new node version: it starts empty.
+    fn clone(&self) -> Self {
+        ScoreMemo::default()
+    }
+}
+
+/// A node and its aggregated pod data: requested resources, used host ports, the pods
+/// with affinity terms (for InterPodAffinity), and its images.
+///
+/// Cheap to share: snapshots hold `Arc<NodeInfo>`s, and the cache copies a node only
+/// when it changes while a snapshot still holds the old version.
+///
+/// Layout: the fields every filter and score reads for every node (resources, pod
+/// count, flags) come first and are contiguous (`repr(C)`), so a cycle touching
+/// hundreds of nodes reads a few adjacent cache lines per node and never the node
+/// object itself on the common path.
+#[derive(Clone, Debug, Default)]
+#[repr(C)]
+pub struct NodeInfo {
+    allocatable: Resource,
+    requested: Resource,
+    non_zero_requested: Resource,
+    pods: Vec<Arc<PodInfo>>,
+    generation: u64,
+    unschedulable: bool,
+    has_taints: bool,
+    memo: ScoreMemo,
+    node: Option<Arc<Node>>,
+    pods_with_affinity: Vec<Arc<PodInfo>>,
+    pods_with_required_anti_affinity: Vec<Arc<PodInfo>>,
+    used_ports: Vec<HostPort>,
+    images: Arc<HashMap<String, i64>>,
+}
+
+impl NodeInfo {
+    /// A node without pods.
+    pub fn new(node: Arc<Node>) -> Self {
+        let mut info = NodeInfo::default();
+        info.set_node(node);
+        info
+    }
+
+    /// Replaces the node object (its pods stay).
+    pub fn set_node(&mut self, node: Arc<Node>) {
+        self.memo = ScoreMemo::default();
+        self.allocatable = Resource::from_list(&node.status.allocatable);
+        let old_images = self.node.as_ref().map(|n| &n.status.images);
+        if old_images != Some(&node.status.images) {
+            let mut images = HashMap::new();
+            for image in &node.status.images {
+                for name in &image.names {
+                    images.insert(name.clone(), image.size_bytes);
+                }
+            }
+            self.images = Arc::new(images);
+        }
+        self.unschedulable = node.spec.unschedulable;
+        self.has_taints = !node.spec.taints.is_empty();
+        self.node = Some(node);
+    }
+
+    /// Forgets the node object (pods whose node is gone keep the entry alive).
+    pub fn remove_node(&mut self) {
+        self.memo = ScoreMemo::default();
+        self.node = None;
+        self.unschedulable = false;
+        self.has_taints = false;
+    }
+
+    /// `spec.unschedulable` of the node (read without touching the node object).
+    pub fn unschedulable(&self) -> bool {
+        self.unschedulable
+    }
+
+    /// True if the node has taints.
+    pub fn has_taints(&self) -> bool {
+        self.has_taints
+    }
+
+    /// The node, if known.
+    pub fn node(&self) -> Option<&Node> {
+        self.node.as_deref()
+    }
+
+    /// The node as an `Arc`.
+    pub fn node_arc(&self) -> Option<&Arc<Node>> {
+        self.node.as_ref()
+    }
+
+    /// The node's name (empty when the node is unknown).
+    pub fn name(&self) -> &str {
+        self.node.as_ref().map_or("", |n| n.metadata.name.as_str())
+    }
+
+    /// The node's label `key`.
+    pub fn label(&self, key: &str) -> Option<&str> {
+        self.node
+            .as_ref()
+            .and_then(|n| n.metadata.labels.get(key))
+            .map(String::as_str)
+    }
+
+    /// The node's taints.
+    pub fn taints(&self) -> &[Taint] {
+        if !self.has_taints {
+            return &[];
+        }
+        self.node.as_ref().map_or(&[], |n| n.spec.taints.as_slice())
+    }
+
+    /// The pods on the node (bound or assumed).
+    pub fn pods(&self) -> &[Arc<PodInfo>] {
+        &self.pods
+    }
+
+    /// The pods with any pod affinity or anti-affinity term.
+    pub fn pods_with_affinity(&self) -> &[Arc<PodInfo>] {
+        &self.pods_with_affinity
+    }
+
+    /// The pods with required anti-affinity terms.
+    pub fn pods_with_required_anti_affinity(&self) -> &[Arc<PodInfo>] {
+        &self.pods_with_required_anti_affinity
+    }
+
+    /// Host ports in use.
+    pub fn used_ports(&self) -> &[HostPort] {
+        &self.used_ports
+    }
+
+    /// Sum of the pods' requests.
+    pub fn requested(&self) -> &Resource {
+        &self.requested
+    }
+
+    /// Sum of the pods' requests with defaults for missing CPU/memory requests.
+    pub fn non_zero_requested(&self) -> &Resource {
+        &self.non_zero_requested
+    }
+
+    /// What the node offers (`status.allocatable`).
+    pub fn allocatable(&self) -> &Resource {
+        &self.allocatable
+    }
+
+    /// Image names on the node with their sizes.
+    pub fn images(&self) -> &HashMap<String, i64> {
+        &self.images
+    }
+
+    /// Bumped by the cache on every change; snapshots copy nodes whose generation moved.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub(crate) fn set_generation(&mut self, generation: u64) {
+        self.generation = generation;
+    }
+
+    /// Adds a pod and its usage.
+    pub fn add_pod(&mut self, pod: Arc<PodInfo>) {
+        self.memo = ScoreMemo::default();
+        self.requested.add(&pod.requests.requests);
+        self.non_zero_requested.milli_cpu += pod.requests.non_zero.milli_cpu;
+        self.non_zero_requested.memory += pod.requests.non_zero.memory;
+        self.used_ports.extend(pod.host_ports.iter().cloned());
+        if pod.has_affinity() {
+            self.pods_with_affinity.push(pod.clone());
+        }
+        if !pod.required_anti_affinity_terms.is_empty() {
+            self.pods_with_required_anti_affinity.push(pod.clone());
+        }
+        self.pods.push(pod);
+    }
+
+    /// Removes the pod with `key`; returns it if it was there.
+    pub fn remove_pod(&mut self, key: &str) -> Option<Arc<PodInfo>> {
+        let at = self.pods.iter().position(|p| p.key == key)?;
+        self.memo = ScoreMemo::default();
+        let pod = self.pods.swap_remove(at);
+        self.pods_with_affinity.retain(|p| p.key != key);
+        self.pods_with_required_anti_affinity
+            .retain(|p| p.key != key);
+        self.requested.sub(&pod.requests.requests);
+        self.non_zero_requested.milli_cpu -= pod.requests.non_zero.milli_cpu;
+        self.non_zero_requested.memory -= pod.requests.non_zero.memory;
+        for port in &pod.host_ports {
+            if let Some(i) = self.used_ports.iter().position(|p| p == port) {
+                self.used_ports.swap_remove(i);
+            }
+        }
+        Some(pod)
+    }
+
+    /// A memoized score: the score stored in `slot` under `key` (56 bits), if any.
+    /// Plugins whose score is a pure function of this node's data and a key derived
+    /// from the pod (e.g. its requests) use it to skip recomputing for unchanged
+    /// nodes. Scores must be in 0..=255.
+    pub fn memo_get(&self, slot: usize, key: u64) -> Option<i64> {
+        let v = self.memo.0.get(slot)?.load(Ordering::Relaxed);
+        (v != 0 && v >> 8 == key & MEMO_KEY_MASK).then_some((v & 0xff) as i64)
+    }
+
+    /// Stores a memoized score (see [`memo_get`](Self::memo_get)); scores outside
+    /// 0..=255 are not stored.
+    pub fn memo_put(&self, slot: usize, key: u64, score: i64) {
+        if let (Some(cell), Ok(s)) = (self.memo.0.get(slot), u8::try_from(score)) {
+            cell.store(
+                ((key & MEMO_KEY_MASK) << 8) | u64::from(s),
+                Ordering::Relaxed,
+            );
+        }
+    }
+
+    /// True if a pod with `key` is on the node.
+    pub fn has_pod(&self, key: &str) -> bool {
+        self.pods.iter().any(|p| p.key == key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core_types::Quantity;
+    use core_types::core_v1::{Container, ContainerPort, Pod};
+
+    fn node() -> Arc<Node> {
+        let mut n = Node::default();
+        n.metadata.name = "n1".into();
+        n.status
+            .allocatable
+            .insert("cpu".into(), Quantity::from_milli(4000));
+        n.status
+            .allocatable
+            .insert("pods".into(), "110".parse().unwrap());
+        Arc::new(n)
+    }
+
+    fn pod(name: &str, cpu: i64, port: i32) -> Arc<PodInfo> {
+        let mut p = Pod::default();
+        p.metadata.name = name.into();
+        let mut c = Container::default();
+        if cpu > 0 {
+            c.resources
+                .requests
+                .insert("cpu".into(), Quantity::from_milli(cpu));
+        }
+        if port > 0 {
+            c.ports.push(ContainerPort {
+                host_port: port,
+                ..Default::default()
+            });
+        }
+        p.spec.containers.push(c);
+        Arc::new(PodInfo::from_pod(p))
+    }
+
+    #[test]
+    fn add_and_remove_keep_sums() {
+        let mut info = NodeInfo::new(node());
+        assert_eq!(info.allocatable().milli_cpu, 4000);
+        assert_eq!(info.allocatable().allowed_pod_number, 110);
+        info.add_pod(pod("a", 500, 80));
+        info.add_pod(pod("b", 0, 0));
+        assert_eq!(info.requested().milli_cpu, 500);
+        assert_eq!(info.non_zero_requested().milli_cpu, 600);
+        assert_eq!(info.used_ports().len(), 1);
+        assert!(info.remove_pod("/a").is_some());
+        assert!(info.remove_pod("/a").is_none());
+        assert_eq!(info.requested().milli_cpu, 0);
+        assert_eq!(info.non_zero_requested().milli_cpu, 100);
+        assert!(info.used_ports().is_empty());
+        assert_eq!(info.pods().len(), 1);
+    }
+}

@@ -1,0 +1,166 @@
+//! PodTopologySpread's PreFilter (matching pods per domain) and Filter (skew).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::common::{Constraint, node_has_all_keys};
+use super::{ERR_REASON_CONSTRAINTS_NOT_MATCH, ERR_REASON_NODE_LABEL_NOT_MATCH, PodTopologySpread};
+use crate::cache::Snapshot;
+use crate::framework::{
+    CycleState, FilterPlugin, NodeInfo, PodInfo, PreFilterPlugin, PreFilterResult, Status,
+};
+use crate::plugins::helpers::RequiredNodeAffinity;
+
+/// Matching pods per domain, per hard constraint.
+#[derive(Clone, Debug)]
+struct PreFilterState {
+    constraints: Vec<Constraint>,
+    counts: Vec<HashMap<String, i64>>,
+    /// The smallest count per constraint (`i64::MAX` without domains), already
+    /// lowered to 0 when there are fewer domains than `minDomains`.
+    min: Vec<i64>,
+    self_match: Vec<i64>,
+    required: RequiredNodeAffinity,
+}
+
+impl PreFilterState {
+    fn recompute_min(&mut self, i: usize) {
+        let counts = &self.counts[i];
+        let mut min = counts.values().copied().min().unwrap_or(i64::MAX);
+        if (counts.len() as i64) < self.constraints[i].min_domains {
+            min = 0;
+        }
+        self.min[i] = min;
+    }
+
+    fn update_with(&mut self, incoming: &PodInfo, other: &PodInfo, node: &NodeInfo, delta: i64) {
+        let Some(n) = node.node() else {
+            return;
+        };
+        if other.pod.metadata.namespace != incoming.pod.metadata.namespace
+            || !node_has_all_keys(n, &self.constraints)
+        {
+            return;
+        }
+        for i in 0..self.constraints.len() {
+            let c = &self.constraints[i];
+            if !c.selects(&other.pod.metadata.labels)
+                || !c.includes_node(&incoming.pod, n, &self.required)
+            {
+                continue;
+            }
+            let Some(v) = n.metadata.labels.get(&c.topology_key) else {
+                continue;
+            };
+            *self.counts[i].entry(v.clone()).or_default() += delta;
+            self.recompute_min(i);
+        }
+    }
+}
+
+impl PreFilterPlugin for PodTopologySpread {
+    fn pre_filter(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        snapshot: &Snapshot,
+    ) -> Result<PreFilterResult, Status> {
+        let constraints = self
+            .constraints(&pod.pod, "DoNotSchedule", snapshot.cluster())
+            .map_err(|e| {
+                Status::unresolvable(format!("invalid topology spread constraint: {e}"))
+            })?;
+        if constraints.is_empty() {
+            return Ok(PreFilterResult::Skip);
+        }
+        let required = RequiredNodeAffinity::of(&pod.pod);
+        let ns = pod.pod.metadata.namespace.as_str();
+        let mut counts: Vec<HashMap<String, i64>> = vec![HashMap::new(); constraints.len()];
+        for node in snapshot.nodes() {
+            let Some(n) = node.node() else {
+                continue;
+            };
+            if !node_has_all_keys(n, &constraints) {
+                continue;
+            }
+            for (i, c) in constraints.iter().enumerate() {
+                if !c.includes_node(&pod.pod, n, &required) {
+                    continue;
+                }
+                let Some(v) = n.metadata.labels.get(&c.topology_key) else {
+                    continue;
+                };
+                let count = c.count_matching(node.pods(), ns);
+                match counts[i].get_mut(v.as_str()) {
+                    Some(slot) => *slot += count,
+                    None => {
+                        counts[i].insert(v.clone(), count);
+                    }
+                }
+            }
+        }
+        let self_match = constraints
+            .iter()
+            .map(|c| i64::from(c.selects(&pod.pod.metadata.labels)))
+            .collect();
+        let mut s = PreFilterState {
+            min: vec![i64::MAX; constraints.len()],
+            constraints,
+            counts,
+            self_match,
+            required,
+        };
+        for i in 0..s.constraints.len() {
+            s.recompute_min(i);
+        }
+        state.write(s);
+        Ok(PreFilterResult::Continue)
+    }
+
+    fn add_pod(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        added: &Arc<PodInfo>,
+        node: &NodeInfo,
+    ) -> Status {
+        if let Some(s) = state.get_mut::<PreFilterState>() {
+            s.update_with(pod, added, node, 1);
+        }
+        Status::success()
+    }
+
+    fn remove_pod(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        removed: &Arc<PodInfo>,
+        node: &NodeInfo,
+    ) -> Status {
+        if let Some(s) = state.get_mut::<PreFilterState>() {
+            s.update_with(pod, removed, node, -1);
+        }
+        Status::success()
+    }
+}
+
+impl FilterPlugin for PodTopologySpread {
+    fn filter(&self, state: &CycleState, _: &PodInfo, node: &NodeInfo) -> Status {
+        let Some(s) = state.read::<PreFilterState>() else {
+            return Status::error("PodTopologySpread: PreFilter state missing");
+        };
+        for (i, c) in s.constraints.iter().enumerate() {
+            let Some(v) = node.label(&c.topology_key) else {
+                return Status::unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
+            };
+            let matched = s.counts[i].get(v).copied().unwrap_or(0);
+            let skew = matched
+                .saturating_add(s.self_match[i])
+                .saturating_sub(s.min[i]);
+            if skew > c.max_skew {
+                return Status::unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
+            }
+        }
+        Status::success()
+    }
+}

@@ -1,0 +1,148 @@
+//! The in-cluster driver over the in-process client and the memory store.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use client::{Api, Client, ListParams, PostParams};
+use core_types::core_v1::{Node, Pod};
+use scheduler::InClusterScheduler;
+use store::{InProcessClient, MemoryStore};
+use support::*;
+
+fn client() -> Arc<dyn Client> {
+    Arc::new(InProcessClient::new(Arc::new(MemoryStore::new())))
+}
+
+async fn wait_until<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..2000 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("condition not reached: {what}");
+}
+
+async fn bound_count(pods: &Api<Pod>) -> usize {
+    pods.list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .filter(|p| !p.spec.node_name.is_empty())
+        .count()
+}
+
+#[tokio::test(start_paused = true)]
+async fn binds_pending_pods_through_the_client() {
+    let c = client();
+    let nodes: Api<Node> = Api::all(c.clone());
+    for i in 0..3 {
+        nodes
+            .create(
+                &PostParams::default(),
+                &node(&format!("n{i}"), 2000, 8 * GI),
+            )
+            .await
+            .unwrap();
+    }
+    let pods: Api<Pod> = Api::namespaced(c.clone(), "default");
+    for i in 0..6 {
+        let mut p = pod(&format!("p{i}"), 1000, GI);
+        p.metadata.uid.clear();
+        pods.create(&PostParams::default(), &p).await.unwrap();
+    }
+    let sched = InClusterScheduler::builder(c.clone())
+        .dedicated_thread(false)
+        .build()
+        .unwrap();
+    let runner = sched.clone();
+    let task = tokio::spawn(async move { runner.run(futures::future::pending::<()>()).await });
+    wait_until("step 1", || async { bound_count(&pods).await == 6 }).await;
+    // No node holds more than its 2 CPUs.
+    let list = pods.list(&ListParams::default()).await.unwrap();
+    let mut per_node = std::collections::HashMap::new();
+    for p in &list.items {
+        *per_node.entry(p.spec.node_name.clone()).or_insert(0) += 1;
+    }
+    assert!(per_node.values().all(|n| *n <= 2), "{per_node:?}");
+    // A seventh pod does not fit: it gets the Kubernetes-style condition.
+    let mut p = pod("p6", 1000, GI);
+    p.metadata.uid.clear();
+    pods.create(&PostParams::default(), &p).await.unwrap();
+    wait_until("step 2", || async {
+        let p = pods.get("p6").await.unwrap();
+        p.status
+            .conditions
+            .iter()
+            .any(|c| c.type_ == "PodScheduled" && c.status == "False")
+    })
+    .await;
+    let p = pods.get("p6").await.unwrap();
+    let cond = p.status.condition("PodScheduled").unwrap();
+    assert_eq!(cond.reason, "Unschedulable");
+    assert!(
+        cond.message
+            .starts_with("0/3 nodes are available: 3 Insufficient cpu."),
+        "{}",
+        cond.message
+    );
+    // Deleting a bound pod frees room: the pending pod is retried and bound.
+    let victim = list.items[0].metadata.name.clone();
+    pods.delete(&victim, &Default::default()).await.unwrap();
+    wait_until("step 3", || async {
+        !pods.get("p6").await.unwrap().spec.node_name.is_empty()
+    })
+    .await;
+    let stats = sched.stats();
+    assert_eq!(stats.bound, 7);
+    assert!(stats.unschedulable >= 1);
+    task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn preemption_deletes_victims_then_binds() {
+    let c = client();
+    let nodes: Api<Node> = Api::all(c.clone());
+    nodes
+        .create(&PostParams::default(), &node("n0", 2000, 8 * GI))
+        .await
+        .unwrap();
+    let pods: Api<Pod> = Api::namespaced(c.clone(), "default");
+    for i in 0..2 {
+        let mut p = bound(with_priority(pod(&format!("low{i}"), 1000, GI), 1), "n0");
+        p.metadata.uid.clear();
+        pods.create(&PostParams::default(), &p).await.unwrap();
+    }
+    let sched = InClusterScheduler::builder(c.clone())
+        .dedicated_thread(false)
+        .build()
+        .unwrap();
+    let runner = sched.clone();
+    let task = tokio::spawn(async move { runner.run(futures::future::pending::<()>()).await });
+    let mut high = with_priority(pod("high", 1500, GI), 1000);
+    high.metadata.uid.clear();
+    pods.create(&PostParams::default(), &high).await.unwrap();
+    wait_until("step 4", || async {
+        pods.get("high").await.unwrap().spec.node_name == "n0"
+    })
+    .await;
+    let remaining: Vec<String> = pods
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|p| p.metadata.name)
+        .collect();
+    assert_eq!(remaining, vec!["high".to_owned()]);
+    assert_eq!(sched.stats().preemptions, 1);
+    task.abort();
+}
