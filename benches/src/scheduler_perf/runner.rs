@@ -141,11 +141,7 @@ impl Progress {
             return;
         }
         let width = 30;
-        let filled = if total == 0 {
-            width
-        } else {
-            done * width / total
-        };
+        let filled = (done * width).checked_div(total).unwrap_or(width);
         let bar: String = "#".repeat(filled) + &".".repeat(width - filled.min(width));
         let mut err = std::io::stderr();
         let _ = write!(
