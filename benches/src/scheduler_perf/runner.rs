@@ -141,8 +141,8 @@ impl Progress {
             return;
         }
         let width = 30;
-        let filled = (done * width).checked_div(total).unwrap_or(width);
-        let bar: String = "#".repeat(filled) + &".".repeat(width - filled.min(width));
+        let filled = (done * width).checked_div(total).unwrap_or(width).min(width);
+        let bar: String = "#".repeat(filled) + &".".repeat(width - filled);
         let mut err = std::io::stderr();
         let _ = write!(
             err,

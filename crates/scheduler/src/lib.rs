@@ -64,6 +64,8 @@ mod framework;
 pub mod plugins;
 mod queue;
 mod schedule;
+#[cfg(test)]
+mod testing;
 
 pub use cache::{Cache, ClusterObjects, DisruptionBudget, Snapshot, WorkloadSelector};
 pub use config::{
