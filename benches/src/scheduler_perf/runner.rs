@@ -141,7 +141,10 @@ impl Progress {
             return;
         }
         let width = 30;
-        let filled = (done * width).checked_div(total).unwrap_or(width).min(width);
+        let filled = (done * width)
+            .checked_div(total)
+            .unwrap_or(width)
+            .min(width);
         let bar: String = "#".repeat(filled) + &".".repeat(width - filled);
         let mut err = std::io::stderr();
         let _ = write!(
