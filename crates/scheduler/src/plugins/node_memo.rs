@@ -148,15 +148,16 @@ impl NodeMemo {
         e.last_used = now;
         let gens = snapshot.generations();
         let totals = Arc::make_mut(&mut e.totals);
-        for i in 0..n.min(gens.len()) {
-            if e.generations[i] == gens[i] {
+        let nodes = snapshot.nodes();
+        for (i, (&g, node)) in gens.iter().zip(nodes).enumerate().take(n) {
+            if e.generations[i] == g {
                 continue;
             }
-            let new = compute(&snapshot.nodes()[i]);
+            let new = compute(node);
             totals.apply(&e.contributions[i], -1);
             totals.apply(&new, 1);
             e.contributions[i] = new;
-            e.generations[i] = gens[i];
+            e.generations[i] = g;
         }
         e.totals.clone()
     }
