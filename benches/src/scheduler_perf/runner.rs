@@ -71,6 +71,10 @@ pub(crate) struct Outcome {
     pub(crate) mode: String,
     /// Measured pods created per second (overlap mode).
     pub(crate) creation_rate: f64,
+    /// Scheduling cycles run during the whole workload.
+    pub(crate) attempts: u64,
+    /// Cycles that found no node.
+    pub(crate) unschedulable_attempts: u64,
 }
 
 /// Records when each pod is bound (a PostBind plugin).
@@ -380,6 +384,9 @@ pub(crate) async fn run(tc: &TestCase, w: &Workload, opts: &Options) -> Result<O
     o.nodes = nodes;
     o.init_pods = init_pods;
     o.threshold = w.threshold;
+    let stats = sched.stats();
+    o.attempts = stats.attempts;
+    o.unschedulable_attempts = stats.unschedulable;
     Ok(o)
 }
 
@@ -504,5 +511,7 @@ async fn measure(
             Mode::Preloaded => "preloaded".into(),
         },
         creation_rate,
+        attempts: 0,
+        unschedulable_attempts: 0,
     })
 }

@@ -53,7 +53,10 @@ pub struct Cache {
     image_nodes: HashMap<String, u32>,
     image_counts: Arc<HashMap<String, u32>>,
     cluster: Arc<ClusterObjects>,
+    id: u64,
 }
+
+static NEXT_CACHE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Default for Cache {
     fn default() -> Self {
@@ -67,6 +70,7 @@ impl Default for Cache {
             image_nodes: HashMap::new(),
             image_counts: Arc::new(HashMap::new()),
             cluster: Arc::new(ClusterObjects::default()),
+            id: NEXT_CACHE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 }
@@ -399,12 +403,13 @@ impl Cache {
 
     /// Brings `snapshot` up to date, copying only nodes changed since its last update.
     pub fn update_snapshot(&self, snapshot: &mut Snapshot) {
-        if snapshot.epoch != self.epoch {
+        if snapshot.epoch != self.epoch || snapshot.source != self.id {
             let names = self.tree.list();
             snapshot.nodes = names
                 .iter()
                 .filter_map(|n| self.nodes.get(n).map(|e| e.info.clone()))
                 .collect();
+            snapshot.generations = snapshot.nodes.iter().map(|n| n.generation()).collect();
             snapshot.index = snapshot
                 .nodes
                 .iter()
@@ -418,11 +423,13 @@ impl Cache {
                     continue;
                 };
                 snapshot.nodes[i] = e.info.clone();
+                snapshot.generations[i] = e.info.generation();
                 snapshot.update_affinity_lists(i);
             }
         }
         snapshot.generation = self.generation;
         snapshot.epoch = self.epoch;
+        snapshot.source = self.id;
         if !Arc::ptr_eq(&snapshot.image_counts, &self.image_counts) {
             snapshot.image_counts = self.image_counts.clone();
         }

@@ -16,11 +16,15 @@ use crate::framework::NodeInfo;
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
     pub(crate) nodes: Vec<Arc<NodeInfo>>,
+    /// The generation of each node, parallel to `nodes` (a dense array plugins scan
+    /// to find changed nodes without touching every node).
+    pub(crate) generations: Vec<u64>,
     pub(crate) index: HashMap<String, usize>,
     pub(crate) with_affinity: Vec<usize>,
     pub(crate) with_required_anti_affinity: Vec<usize>,
     pub(crate) generation: u64,
     pub(crate) epoch: u64,
+    pub(crate) source: u64,
     pub(crate) image_counts: Arc<HashMap<String, u32>>,
     pub(crate) cluster: Arc<ClusterObjects>,
 }
@@ -34,6 +38,13 @@ impl Snapshot {
     /// Every node, in zone-interleaved order.
     pub fn nodes(&self) -> &[Arc<NodeInfo>] {
         &self.nodes
+    }
+
+    /// The generation of each node, parallel to [`nodes`](Self::nodes): plugins that
+    /// keep per-node results across cycles (by position, within one
+    /// [`epoch`](Self::epoch)) recompute only nodes whose generation moved.
+    pub fn generations(&self) -> &[u64] {
+        &self.generations
     }
 
     /// The number of nodes.
@@ -87,6 +98,12 @@ impl Snapshot {
     /// epoch): plugins that cache per-node data by position check it.
     pub fn epoch(&self) -> u64 {
         self.epoch
+    }
+
+    /// Identifies the cache this snapshot comes from (unique per [`Cache`](super::Cache)
+    /// in the process): per-position data is valid only for one source and epoch.
+    pub fn source(&self) -> u64 {
+        self.source
     }
 
     /// The cache generation this snapshot reflects.

@@ -8,6 +8,7 @@ mod image_locality;
 mod inter_pod_affinity;
 mod node_affinity;
 mod node_basics;
+mod node_memo;
 mod node_resources;
 mod pod_topology_spread;
 mod preemption;

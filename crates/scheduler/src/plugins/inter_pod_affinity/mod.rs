@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::error::ConfigError;
 use crate::framework::{
     ActionType, ClusterEvent, EventResource, FilterPlugin, Handle, Plugin, PluginArgs,
-    PreFilterPlugin, PreScorePlugin, ScorePlugin,
+    PreFilterPlugin, PreScorePlugin, ReservePlugin, ScorePlugin,
 };
 
 use super::names;
@@ -74,14 +74,6 @@ impl TopologyCounts {
         }
     }
 
-    pub(crate) fn get(&self, key: &str, value: &str) -> i64 {
-        self.map
-            .get(key)
-            .and_then(|v| v.get(value))
-            .copied()
-            .unwrap_or(0)
-    }
-
     pub(crate) fn is_empty(&self) -> bool {
         self.map.is_empty()
     }
@@ -96,6 +88,7 @@ impl TopologyCounts {
 #[derive(Debug)]
 pub struct InterPodAffinity {
     args: InterPodAffinityArgs,
+    memo: super::node_memo::NodeMemo,
 }
 
 impl InterPodAffinity {
@@ -113,7 +106,10 @@ impl InterPodAffinity {
                 message: "hardPodAffinityWeight not in valid range [0, 100]".into(),
             });
         }
-        Ok(InterPodAffinity { args })
+        Ok(InterPodAffinity {
+            args,
+            memo: super::node_memo::NodeMemo::default(),
+        })
     }
 }
 
@@ -144,6 +140,9 @@ impl Plugin for InterPodAffinity {
         Some(self)
     }
     fn as_score(&self) -> Option<&dyn ScorePlugin> {
+        Some(self)
+    }
+    fn as_reserve(&self) -> Option<&dyn ReservePlugin> {
         Some(self)
     }
 }

@@ -76,25 +76,65 @@ impl PreFilterPlugin for PodTopologySpread {
         let required = RequiredNodeAffinity::of(&pod.pod);
         let ns = pod.pod.metadata.namespace.as_str();
         let mut counts: Vec<HashMap<String, i64>> = vec![HashMap::new(); constraints.len()];
-        for node in snapshot.nodes() {
-            let Some(n) = node.node() else {
-                continue;
-            };
-            if !node_has_all_keys(n, &constraints) {
-                continue;
-            }
-            for (i, c) in constraints.iter().enumerate() {
-                if !c.includes_node(&pod.pod, n, &required) {
-                    continue;
+        // The per-node counts depend on the node, the namespace, the selectors and
+        // keys, and (through inclusion policies) on the pod's node affinity and
+        // tolerations; when those are neutral, they are kept across cycles.
+        let memoizable = required.is_empty() && constraints.iter().all(|c| !c.honor_node_taints);
+        if memoizable {
+            let mut signature = format!("pts-filter\x00{ns}");
+            for c in &constraints {
+                signature.push('\x00');
+                signature.push_str(&c.topology_key);
+                signature.push('\x00');
+                if let Some(s) = &c.selector {
+                    signature.push_str(&s.to_string());
+                    signature.push_str(if s.is_empty() { "{}" } else { "" });
+                } else {
+                    signature.push_str("<none>");
                 }
-                let Some(v) = n.metadata.labels.get(&c.topology_key) else {
+            }
+            let totals = self.memo.totals(&signature, snapshot, |node| {
+                let Some(n) = node.node() else {
+                    return Vec::new();
+                };
+                if !node_has_all_keys(n, &constraints) {
+                    return Vec::new();
+                }
+                constraints
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, c)| {
+                        let v = n.metadata.labels.get(&c.topology_key)?;
+                        Some((i.to_string(), v.clone(), c.count_matching(node.pods(), ns)))
+                    })
+                    .collect()
+            });
+            for (i, slot) in counts.iter_mut().enumerate() {
+                if let Some(values) = totals.values(&i.to_string()) {
+                    *slot = values.iter().map(|(v, (c, _))| (v.clone(), *c)).collect();
+                }
+            }
+        } else {
+            for node in snapshot.nodes() {
+                let Some(n) = node.node() else {
                     continue;
                 };
-                let count = c.count_matching(node.pods(), ns);
-                match counts[i].get_mut(v.as_str()) {
-                    Some(slot) => *slot += count,
-                    None => {
-                        counts[i].insert(v.clone(), count);
+                if !node_has_all_keys(n, &constraints) {
+                    continue;
+                }
+                for (i, c) in constraints.iter().enumerate() {
+                    if !c.includes_node(&pod.pod, n, &required) {
+                        continue;
+                    }
+                    let Some(v) = n.metadata.labels.get(&c.topology_key) else {
+                        continue;
+                    };
+                    let count = c.count_matching(node.pods(), ns);
+                    match counts[i].get_mut(v.as_str()) {
+                        Some(slot) => *slot += count,
+                        None => {
+                            counts[i].insert(v.clone(), count);
+                        }
                     }
                 }
             }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 pub use common::Constraint;
 pub use scoring::{score_for_count, topology_normalizing_weight};
 
+use super::node_memo::NodeMemo;
 use crate::error::ConfigError;
 use crate::framework::{
     ActionType, ClusterEvent, EventResource, FilterPlugin, Handle, Plugin, PluginArgs,
@@ -46,6 +47,7 @@ pub struct PodTopologySpreadArgs {
 pub struct PodTopologySpread {
     default_constraints: Vec<TopologySpreadConstraint>,
     system_defaulted: bool,
+    memo: NodeMemo,
 }
 
 fn system_default_constraints() -> Vec<TopologySpreadConstraint> {
@@ -88,6 +90,7 @@ impl PodTopologySpread {
                 Ok(PodTopologySpread {
                     default_constraints: system_default_constraints(),
                     system_defaulted: true,
+                    memo: NodeMemo::default(),
                 })
             }
             "List" => {
@@ -102,6 +105,7 @@ impl PodTopologySpread {
                 Ok(PodTopologySpread {
                     default_constraints: args.default_constraints.clone(),
                     system_defaulted: false,
+                    memo: NodeMemo::default(),
                 })
             }
             other => Err(err(&format!("unknown defaultingType {other}"))),
