@@ -8,7 +8,9 @@
 //! Options: `--backends memory,sled,etcd` (default all three), `--quick` (small sizes,
 //! a smoke run of every path: its numbers mean little), `--ops N` (creates and gets
 //! per measurement; default 5000, quick 300), `--json-only` (only the `RESULT` and
-//! `SUMMARY` lines on standard output). Progress goes to standard error.
+//! `SUMMARY` lines on standard output), `--only watch,watch-cache` (a subset of
+//! the measurements: `create`, `get`, `list`, `watch`, `watch-cache`). Progress goes to
+//! standard error.
 //!
 //! Output: one `RESULT {json}` line per measurement as it completes (fields `backend`,
 //! `op`, `concurrency`, `ops`, `seconds`, `ops_per_s`, `p50_ms`, `p99_ms`, `max_ms`,
@@ -85,7 +87,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use store_perf::{Backend, Measurement, Plan};
+use store_perf::{Backend, Measurement, Op, Plan};
 
 /// Measures the store's backends (memory, sled, etcd) side by side.
 #[derive(Debug, Parser)]
@@ -108,6 +110,10 @@ struct Args {
     /// Print only the RESULT and SUMMARY lines.
     #[arg(long)]
     json_only: bool,
+    /// Measurements to make, comma-separated (default all): create, get, list, watch,
+    /// watch-cache. The disk probe always runs.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    only: Vec<Op>,
 }
 
 #[tokio::main]
@@ -120,6 +126,9 @@ async fn main() -> ExitCode {
     };
     if let Some(ops) = args.ops {
         plan.ops = ops.max(1);
+    }
+    if !args.only.is_empty() {
+        plan.only = args.only;
     }
     let quick = plan.quick;
     let emit = |m: &Measurement| {

@@ -52,6 +52,9 @@ pub(crate) async fn cache_watch(
         let signals = signals.clone();
         set.spawn(async move {
             let mut stop = signals.stop.clone();
+            // One registration for the whole run, not one per event.
+            let stopped = stop.changed();
+            tokio::pin!(stopped);
             let mut got = Received {
                 events: Vec::with_capacity(writes),
                 error: None,
@@ -70,7 +73,7 @@ pub(crate) async fn cache_watch(
                         Some(Err(e)) => { got.error = Some(e.to_string()); break; }
                         None => { got.error = Some("stream ended".into()); break; }
                     },
-                    _ = stop.changed() => break,
+                    _ = &mut stopped => break,
                 }
             }
             got

@@ -17,6 +17,21 @@ use anyhow::Context as _;
 pub(crate) use backend::Backend;
 pub(crate) use report::{Measurement, goals, table};
 
+/// One kind of measurement (`--only`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Op {
+    /// Durable creates.
+    Create,
+    /// Point reads (of what the single-writer create run wrote; creates it if needed).
+    Get,
+    /// Full lists.
+    List,
+    /// Key-value level watch fan-out.
+    Watch,
+    /// Watch fan-out through the object layer's watch cache.
+    WatchCache,
+}
+
 /// Sizes of one run.
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
@@ -41,6 +56,8 @@ pub(crate) struct Plan {
     pub(crate) watch_pace: Duration,
     /// Appends timed by the fdatasync probe.
     pub(crate) disk_syncs: usize,
+    /// The measurements made, in this order per backend.
+    pub(crate) only: Vec<Op>,
 }
 
 impl Plan {
@@ -57,6 +74,7 @@ impl Plan {
             watch_writes: 300,
             watch_pace: Duration::from_millis(10),
             disk_syncs: 500,
+            only: vec![Op::Create, Op::Get, Op::List, Op::Watch, Op::WatchCache],
         }
     }
 
@@ -74,8 +92,21 @@ impl Plan {
 
     /// How many measurements the plan makes.
     fn steps(&self) -> usize {
-        1 + self.backends.len()
-            * (self.writers.len() + self.readers.len() + self.lists.len() + 2 * self.watchers.len())
+        let per_backend: usize = self
+            .only
+            .iter()
+            .map(|op| match op {
+                Op::Create => self.writers.len(),
+                Op::Get => self.readers.len(),
+                Op::List => self.lists.len(),
+                Op::Watch | Op::WatchCache => self.watchers.len(),
+            })
+            .sum();
+        1 + self.backends.len() * per_backend
+    }
+
+    fn makes(&self, op: Op) -> bool {
+        self.only.contains(&op)
     }
 }
 
@@ -143,7 +174,16 @@ pub(crate) async fn run(
             .await
             .with_context(|| format!("open {name}"))?;
         let kv = &opened.kv;
-        for &writers in &plan.writers {
+        let writers: &[usize] = if plan.makes(Op::Create) {
+            &plan.writers
+        } else if plan.makes(Op::Get) {
+            // The gets read what a single writer wrote: write it, untimed.
+            kv_ops::creates(name, kv, "/bench/create-c1/", 1, plan.ops).await?;
+            &[]
+        } else {
+            &[]
+        };
+        for &writers in writers {
             progress.begin(&format!("{name}: {} creates, {writers} writers", plan.ops));
             let prefix = format!("/bench/create-c{writers}/");
             keep(
@@ -151,12 +191,22 @@ pub(crate) async fn run(
                 &mut all,
             );
         }
-        for &readers in &plan.readers {
+        let readers: &[usize] = if plan.makes(Op::Get) {
+            &plan.readers
+        } else {
+            &[]
+        };
+        for &readers in readers {
             progress.begin(&format!("{name}: {} gets, {readers} readers", plan.ops));
             let m = kv_ops::gets(name, kv, "/bench/create-c1/", plan.ops, readers, plan.ops);
             keep(m.await?, &mut all);
         }
-        for &(objects, rounds) in &plan.lists {
+        let lists: &[(usize, usize)] = if plan.makes(Op::List) {
+            &plan.lists
+        } else {
+            &[]
+        };
+        for &(objects, rounds) in lists {
             progress.begin(&format!("{name}: list {objects} objects, {rounds} times"));
             let prefix = format!("/bench/list-{objects}/");
             let loading = Instant::now();
@@ -171,7 +221,12 @@ pub(crate) async fn run(
             );
         }
         let (writes, pace) = (plan.watch_writes, plan.watch_pace);
-        for &watchers in &plan.watchers {
+        let watchers: &[usize] = if plan.makes(Op::Watch) {
+            &plan.watchers
+        } else {
+            &[]
+        };
+        for &watchers in watchers {
             progress.begin(&format!(
                 "{name}: watch, {watchers} watchers, {writes} writes"
             ));
@@ -180,7 +235,12 @@ pub(crate) async fn run(
             keep(m, &mut all);
         }
         let client = cache_watch::client(kv);
-        for &watchers in &plan.watchers {
+        let watchers: &[usize] = if plan.makes(Op::WatchCache) {
+            &plan.watchers
+        } else {
+            &[]
+        };
+        for &watchers in watchers {
             progress.begin(&format!(
                 "{name}: watch-cache, {watchers} watchers, {writes} writes"
             ));

@@ -218,6 +218,9 @@ pub(crate) async fn kv_watch(
         set.spawn(async move {
             let mut stream = stream;
             let mut stop = signals.stop.clone();
+            // One registration for the whole run, not one per event.
+            let stopped = stop.changed();
+            tokio::pin!(stopped);
             let mut got = Received {
                 events: Vec::with_capacity(writes),
                 error: None,
@@ -238,7 +241,7 @@ pub(crate) async fn kv_watch(
                         Some(Err(e)) => { got.error = Some(e.to_string()); break; }
                         None => { got.error = Some("stream ended".into()); break; }
                     },
-                    _ = stop.changed() => break,
+                    _ = &mut stopped => break,
                 }
             }
             got

@@ -19,4 +19,4 @@ pub use txn::{MAX_KEY_LEN, MAX_LEASE_TTL, MAX_TXN_OPS, MAX_VALUE_LEN};
 pub(crate) use txn::{
     Plan, StateView, plan_revoke, plan_txn, validate_key, validate_ttl, validate_txn,
 };
-pub(crate) use watch::WatchHub;
+pub(crate) use watch::{Batch, WatchHub};

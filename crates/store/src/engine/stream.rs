@@ -8,10 +8,12 @@
 //! buffer allows ends in `WatchLagged` like any slow consumer.
 
 use std::collections::VecDeque;
+use std::pin::Pin;
 use std::sync::{Arc, Weak};
+use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use futures::StreamExt;
+use futures::Stream;
 
 use super::watch::{Subscription, WatchHub};
 use crate::kv::{KvError, Revision, WatchEvent, WatchStream};
@@ -62,7 +64,7 @@ pub(crate) fn open_watch<S: HistorySource>(
         });
     }
     let source: Weak<S> = Arc::downgrade(source);
-    let state = StreamState {
+    Ok(Box::pin(WatchState {
         prefix,
         last_delivered: after,
         replayed: after,
@@ -70,11 +72,12 @@ pub(crate) fn open_watch<S: HistorySource>(
         pending: VecDeque::new(),
         subscription,
         done: false,
-    };
-    Ok(futures::stream::unfold(state, StreamState::next).boxed())
+    }))
 }
 
-struct StreamState {
+/// A watch stream: polled directly (no future per item), since only the live feed
+/// ever waits.
+struct WatchState {
     prefix: Bytes,
     /// Revision of the last batch handed out (or the start): where to resume after lag.
     last_delivered: Revision,
@@ -88,43 +91,52 @@ struct StreamState {
 
 type Item = Result<Vec<WatchEvent>, KvError>;
 
-impl StreamState {
-    async fn next(mut self) -> Option<(Item, Self)> {
+impl Stream for WatchState {
+    type Item = Item;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Item>> {
+        let this = self.get_mut();
         loop {
-            if self.done {
-                return None;
+            if this.done {
+                return Poll::Ready(None);
             }
-            if let Some(batch) = self.pending.pop_front() {
-                return Some(self.deliver(batch));
+            if let Some(batch) = this.pending.pop_front() {
+                return Poll::Ready(Some(this.deliver(batch)));
             }
-            if self.replayed < self.subscription.upto {
-                if let Err(error) = self.replay_chunk() {
-                    return Some(self.fail(error));
+            if this.replayed < this.subscription.upto {
+                if let Err(error) = this.replay_chunk() {
+                    return Poll::Ready(Some(this.fail(error)));
                 }
                 continue;
             }
-            self.source = None;
-            return match self.subscription.receiver.recv().await {
-                Some(batch) => Some(self.deliver(batch)),
-                None if self.subscription.is_lagged() => {
-                    let resume_from = self.last_delivered;
-                    Some(self.fail(KvError::WatchLagged { resume_from }))
+            this.source = None;
+            return match this.subscription.receiver.poll_recv(cx) {
+                Poll::Pending => Poll::Pending,
+                Poll::Ready(Some(batch)) => Poll::Ready(Some(this.deliver(batch.to_vec()))),
+                Poll::Ready(None) if this.subscription.is_lagged() => {
+                    let resume_from = this.last_delivered;
+                    Poll::Ready(Some(this.fail(KvError::WatchLagged { resume_from })))
                 }
-                None => None,
+                Poll::Ready(None) => {
+                    this.done = true;
+                    Poll::Ready(None)
+                }
             };
         }
     }
+}
 
-    fn deliver(mut self, batch: Vec<WatchEvent>) -> (Item, Self) {
+impl WatchState {
+    fn deliver(&mut self, batch: Vec<WatchEvent>) -> Item {
         if let Some(event) = batch.first() {
             self.last_delivered = event.revision();
         }
-        (Ok(batch), self)
+        Ok(batch)
     }
 
-    fn fail(mut self, error: KvError) -> (Item, Self) {
+    fn fail(&mut self, error: KvError) -> Item {
         self.done = true;
-        (Err(error), self)
+        Err(error)
     }
 
     /// Reads the next chunk of history into `pending`, keeping matching events.

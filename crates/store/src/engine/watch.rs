@@ -17,6 +17,9 @@ use tokio::sync::mpsc::error::TrySendError;
 use super::sync::lock;
 use crate::kv::{Revision, WatchEvent};
 
+/// The events of one revision that a watcher's prefix takes, shared between watchers.
+pub(crate) type Batch = Arc<[WatchEvent]>;
+
 /// The registry of live watchers of one store.
 #[derive(Debug)]
 pub(crate) struct WatchHub {
@@ -33,7 +36,7 @@ struct HubState {
 #[derive(Debug)]
 struct Watcher {
     prefix: Bytes,
-    sender: mpsc::Sender<Vec<WatchEvent>>,
+    sender: mpsc::Sender<Batch>,
     lagged: Arc<AtomicBool>,
 }
 
@@ -44,7 +47,7 @@ pub(crate) struct Subscription {
     /// The last revision published before the watcher was registered.
     pub(crate) upto: Revision,
     /// Live changes, one batch per revision.
-    pub(crate) receiver: mpsc::Receiver<Vec<WatchEvent>>,
+    pub(crate) receiver: mpsc::Receiver<Batch>,
     /// Set when the hub cut the watcher off.
     pub(crate) lagged: Arc<AtomicBool>,
 }
@@ -92,18 +95,32 @@ impl WatchHub {
 
     /// Delivers one revision. Callers publish every revision, in order, after it is
     /// readable from history.
-    pub(crate) fn publish(&self, revision: Revision, events: &[WatchEvent]) {
+    ///
+    /// The events are shared: a watcher whose prefix takes all of them (the common
+    /// case: one kind's watchers, one kind's writes) gets the same `Arc` as every other
+    /// such watcher, so the cost under the lock is one reference count and one queue
+    /// push per watcher; the copy into the stream's `Vec` happens on the watcher's own
+    /// task.
+    pub(crate) fn publish(&self, revision: Revision, events: &Batch) {
         let mut state = lock(&self.state);
         state.published = revision;
         state.watchers.retain(|watcher| {
-            let batch: Vec<WatchEvent> = events
+            let matching = events
                 .iter()
                 .filter(|event| event.kv.key.starts_with(&watcher.prefix))
-                .cloned()
-                .collect();
-            if batch.is_empty() {
+                .count();
+            if matching == 0 {
                 return !watcher.sender.is_closed();
             }
+            let batch = if matching == events.len() {
+                events.clone()
+            } else {
+                events
+                    .iter()
+                    .filter(|event| event.kv.key.starts_with(&watcher.prefix))
+                    .cloned()
+                    .collect()
+            };
             match watcher.sender.try_send(batch) {
                 Ok(()) => true,
                 Err(TrySendError::Full(_)) => {
@@ -124,6 +141,8 @@ impl WatchHub {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use bytes::Bytes;
 
     use super::WatchHub;
@@ -151,7 +170,7 @@ mod tests {
         let mut fast = hub.subscribe(Bytes::from_static(b"/a"));
         let other = hub.subscribe(Bytes::from_static(b"/b"));
         for revision in 1..=3 {
-            hub.publish(revision, &[put("/a/x", revision)]);
+            hub.publish(revision, &Arc::from([put("/a/x", revision)]));
             assert!(fast.receiver.try_recv().is_ok());
         }
         assert!(slow.is_lagged());

@@ -24,7 +24,7 @@ use super::layout::{
     META_COMPACTED, META_LAST_LEASE, META_REVISION, history_key, lease_key, state_key,
 };
 use super::state::{Core, Overlay, storage};
-use crate::engine::{LeaseTable, Plan, lock, plan_revoke, plan_txn, write};
+use crate::engine::{Batch, LeaseTable, Plan, lock, plan_revoke, plan_txn, write};
 use crate::kv::{EventKind, KvError, LeaseId, Revision, Txn, TxnResponse, WatchEvent};
 
 /// Most requests committed in one group.
@@ -151,7 +151,7 @@ struct Group<'a> {
     revision: Revision,
     compacted: Revision,
     last_lease: i64,
-    published: Vec<(Revision, Vec<WatchEvent>)>,
+    published: Vec<(Revision, Batch)>,
 }
 
 impl Group<'_> {
@@ -261,7 +261,7 @@ impl Group<'_> {
         self.batch
             .insert(&history_key(revision), encode_events(&events));
         self.revision = revision;
-        self.published.push((revision, events));
+        self.published.push((revision, events.into()));
         self.dirty = true;
         revision
     }
@@ -284,16 +284,20 @@ impl Group<'_> {
         self.batch
             .insert(META_LAST_LEASE, &encode_i64(self.last_lease));
         let core = self.core;
-        let _gate = write(&core.gate);
-        core.db.apply_batch(self.batch).map_err(storage)?;
-        core.db.flush().map_err(storage)?;
-        if let Some(log) = &core.log_file {
-            log.sync_data().map_err(KvError::storage)?;
+        {
+            // Readers wait until the group is durable: nothing unacknowledged is seen.
+            let _gate = write(&core.gate);
+            core.db.apply_batch(self.batch).map_err(storage)?;
+            core.db.flush().map_err(storage)?;
+            if let Some(log) = &core.log_file {
+                log.sync_data().map_err(KvError::storage)?;
+            }
+            core.flushes.fetch_add(1, Ordering::Relaxed);
+            core.revision.store(self.revision, Ordering::Release);
+            core.compacted.store(self.compacted, Ordering::Release);
+            core.last_lease.store(self.last_lease, Ordering::Release);
         }
-        core.flushes.fetch_add(1, Ordering::Relaxed);
-        core.revision.store(self.revision, Ordering::Release);
-        core.compacted.store(self.compacted, Ordering::Release);
-        core.last_lease.store(self.last_lease, Ordering::Release);
+        // Fan-out runs outside the gate: readers need not wait for it.
         for (revision, events) in &self.published {
             core.hub.publish(*revision, events);
         }
