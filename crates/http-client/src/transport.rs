@@ -15,7 +15,7 @@ use hyper::http::HeaderMap;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::client::legacy::Client as Pool;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
+use hyper_util::rt::TokioExecutor;
 
 use crate::config::{Auth, Config};
 use crate::error::ConfigError;
@@ -207,9 +207,10 @@ impl HttpClient {
             .https_or_http()
             .enable_http1()
             .wrap_connector(http);
+        // No pool timer: idle connections are expired when the pool is next used,
+        // so the client keeps no background timer of its own.
         let pool = Pool::builder(TokioExecutor::new())
             .pool_idle_timeout(POOL_IDLE)
-            .pool_timer(TokioTimer::new())
             .build(https);
         let authorization = match &config.auth {
             Auth::None => None,

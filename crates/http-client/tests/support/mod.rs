@@ -135,3 +135,5 @@ pub(crate) fn config_map(name: &str, data: &[(&str, &str)]) -> DynamicObject {
         .insert("data".into(), serde_json::Value::Object(data));
     cm
 }
+
+pub(crate) mod fake;
