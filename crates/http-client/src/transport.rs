@@ -165,22 +165,21 @@ fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
-/// True if a rustls error is in the chain (wrapped in an `io::Error` by the connector).
+/// True if a rustls error is in the chain. The connector wraps it in `io::Error`s,
+/// whose `source` skips the wrapped error, so those are unwrapped by `get_ref`.
 fn is_tls(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut current = Some(error);
     while let Some(e) = current {
         if e.is::<rustls::Error>() {
             return true;
         }
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            if io
-                .get_ref()
-                .is_some_and(|inner| inner.is::<rustls::Error>())
-            {
-                return true;
-            }
-        }
-        current = e.source();
+        current = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
     }
     false
 }
