@@ -72,6 +72,8 @@ struct Watch {
 }
 
 /// What one line of the stream means.
+// Short-lived (made and matched at once): boxing the event would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 enum Step {
     /// Nothing for the caller (a bookmark it did not ask for, an empty line).
     Skip,

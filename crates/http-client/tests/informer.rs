@@ -2,6 +2,9 @@
 //! real API server: an informer's cache converges to what the server stores (also
 //! across the server ending its watches), and a controller reconciles.
 
+// Helpers outside `#[test]` functions unwrap too: a panic there is a test failure.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::collections::BTreeMap;

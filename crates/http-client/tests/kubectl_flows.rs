@@ -3,6 +3,9 @@
 //! kubeconfig: create a Deployment and a Service from the guestbook manifests, get,
 //! patch after editing (strategic merge patch), scale, label, delete.
 
+// Helpers outside `#[test]` functions unwrap too: a panic there is a test failure.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::sync::Arc;

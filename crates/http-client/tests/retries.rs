@@ -2,6 +2,9 @@
 //! tokio time: 429/503 then success, `Retry-After`, which writes are repeated, a
 //! closed port, and bad kubeconfigs.
 
+// Helpers outside `#[test]` functions unwrap too: a panic there is a test failure.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::time::Duration;

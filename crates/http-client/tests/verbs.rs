@@ -1,6 +1,9 @@
 //! Every verb of the `Client` trait through the HTTP client against the real API
 //! server, checked against what the server stored.
 
+// Helpers outside `#[test]` functions unwrap too: a panic there is a test failure.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use client::{

@@ -2,6 +2,9 @@
 //! resumption after the server ends a watch and after the connection drops, and
 //! `Gone` when the history is compacted.
 
+// Helpers outside `#[test]` functions unwrap too: a panic there is a test failure.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::sync::Arc;

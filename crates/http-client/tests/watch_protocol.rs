@@ -3,6 +3,9 @@
 //! watch that breaks during its initial state is `Gone`, and a watch ends at its
 //! own timeout.
 
+// Helpers outside `#[test]` functions unwrap too: a panic there is a test failure.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::time::Duration;

@@ -1,6 +1,9 @@
 //! A tiny local HTTP server whose answers a test scripts: statuses, headers, bodies
 //! that end or stay open, and connections dropped without an answer.
 
+// Helpers unwrap: a panic in a test helper is a test failure with a message.
+#![allow(clippy::unwrap_used)]
+
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 

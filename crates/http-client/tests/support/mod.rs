@@ -1,7 +1,8 @@
 //! The real API server, started in the test's runtime over an in-memory store with
 //! its generated kubeconfig, and clients for it.
 
-#![allow(dead_code)]
+// Helpers unwrap: a panic in a test helper is a test failure with a message.
+#![allow(clippy::unwrap_used, dead_code)]
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
