@@ -79,6 +79,7 @@
 //! # Ok(()) }
 //! ```
 
+mod answer;
 mod config;
 mod error;
 mod kubeconfig;

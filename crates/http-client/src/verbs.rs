@@ -10,7 +10,8 @@ use core_types::{ApiResource, DynamicObject, StaticResource, core_v1::Pod};
 use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::transport::{Call, HttpClient, decode_object, fill_types};
+use crate::answer::{decode_object, fill_types};
+use crate::transport::{Call, HttpClient};
 use crate::url::{self, Query};
 
 const JSON: &str = "application/json";

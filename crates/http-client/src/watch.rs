@@ -12,7 +12,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use tokio::time::Instant;
 
-use crate::transport::{Call, HttpClient, bump, fill_types};
+use crate::answer::fill_types;
+use crate::transport::{Call, HttpClient, bump};
 use crate::url::{self, Query};
 
 /// A line longer than this is refused (a broken or hostile server).
