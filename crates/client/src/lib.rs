@@ -3,8 +3,8 @@
 //! [`Api<K>`](Api) over it.
 //!
 //! Controllers, the scheduler and the node agent take an `Arc<dyn Client>`. The store
-//! crate implements it in process (over the object layer and the watch cache); an
-//! HTTPS implementation will live in this crate behind a feature. The same component
+//! crate implements it in process (over the object layer and the watch cache); the
+//! `http-client` crate implements it over HTTPS to an API server. The same component
 //! code runs embedded or remote.
 //!
 //! - [`Client`]: get, list, create, replace, replace_status, patch, patch_status,

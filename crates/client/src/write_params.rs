@@ -56,8 +56,10 @@ impl PatchParams {
 
 /// A patch, applied by the server to the stored object.
 ///
-/// Strategic merge patch and server-side apply come with the API server (they need
-/// per-kind merge keys); they will be added as variants here.
+/// [`Strategic`](Patch::Strategic) needs Kubernetes' per-kind merge keys, which only
+/// the API server knows: the in-process client refuses it with
+/// [`ClientError::UnsupportedMediaType`](crate::ClientError::UnsupportedMediaType);
+/// over HTTP the API server applies it. Server-side apply will be added as a variant.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Patch {
@@ -67,6 +69,10 @@ pub enum Patch {
     /// A JSON patch (RFC 6902): an array of `add`, `remove`, `replace`, `move`, `copy`
     /// and `test` operations, applied in order, all or nothing.
     Json(Value),
+    /// A Kubernetes strategic merge patch (what `kubectl apply` sends): like a merge
+    /// patch, but lists with a merge key (containers by `name`, ports by
+    /// `containerPort`, ...) merge item by item, and `$patch` directives apply.
+    Strategic(Value),
 }
 
 impl Patch {
@@ -75,13 +81,14 @@ impl Patch {
         match self {
             Patch::Merge(_) => "application/merge-patch+json",
             Patch::Json(_) => "application/json-patch+json",
+            Patch::Strategic(_) => "application/strategic-merge-patch+json",
         }
     }
 
     /// The patch document.
     pub fn document(&self) -> &Value {
         match self {
-            Patch::Merge(v) | Patch::Json(v) => v,
+            Patch::Merge(v) | Patch::Json(v) | Patch::Strategic(v) => v,
         }
     }
 }

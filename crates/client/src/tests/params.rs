@@ -106,4 +106,10 @@ fn patch_kinds_name_their_content_type() {
     assert_eq!(json_patch.content_type(), "application/json-patch+json");
     assert_eq!(merge.document()["spec"]["replicas"], 3);
     assert!(json_patch.document().is_array());
+    let strategic = Patch::Strategic(json!({"metadata": {"labels": {"a": "b"}}}));
+    assert_eq!(
+        strategic.content_type(),
+        "application/strategic-merge-patch+json"
+    );
+    assert_eq!(strategic.document()["metadata"]["labels"]["a"], "b");
 }
