@@ -3,11 +3,12 @@
 //! Requests queue on a channel. The writer takes every request waiting (up to
 //! [`MAX_GROUP`]), plans them one after the other against the database plus the
 //! group's earlier changes, builds one sled batch with all their changes, the new
-//! metadata and any due compaction, applies it atomically, flushes once, publishes the
-//! revisions to watchers, and only then answers every request of the group. A request
+//! metadata and any due compaction, applies it atomically, flushes once (on tokio's
+//! blocking pool), publishes the revisions to watchers (back on the writer task),
+//! and only then answers every request of the group. A request
 //! is acknowledged only once it is on disk; concurrent writers share the flush.
 //!
-//! The work runs on tokio's blocking pool, which also keeps paused test clocks from
+//! The blocking pool also keeps paused test clocks from
 //! jumping ahead while a flush is in progress.
 
 use std::collections::HashMap;
@@ -57,20 +58,36 @@ pub(super) async fn run(mut requests: mpsc::Receiver<Request>, core: Weak<Core>)
         let now = Instant::now();
         let work = move || {
             let (replies, outcome) = commit_group(&core, group, now);
-            // Answer only after letting go of the store: a caller that drops its last
-            // handle after the answer closes the database at once.
-            drop(core);
-            for reply in replies {
-                reply(outcome.as_ref().err());
-            }
+            (core, replies, outcome)
         };
-        if tokio::task::spawn_blocking(work).await.is_err() {
+        let Ok((core, replies, outcome)) = tokio::task::spawn_blocking(work).await else {
             return;
+        };
+        // Publication runs here, on a runtime worker, rather than on the blocking
+        // thread: the watchers it wakes go to this worker's queue, which the other
+        // workers steal from, instead of one by one through the runtime's shared
+        // queue. Answers come after it, so a writer that watches from the revision it
+        // was given finds it published.
+        let published = match &outcome {
+            Ok(published) => published.as_slice(),
+            Err(_) => &[],
+        };
+        for (revision, events) in published {
+            core.hub.publish(*revision, events);
+        }
+        // Answer only after letting go of the store: a caller that drops its last
+        // handle after the answer closes the database at once.
+        drop(core);
+        for reply in replies {
+            reply(outcome.as_ref().err());
         }
     }
 }
 
 type Reply = Box<dyn FnOnce(Option<&KvError>) + Send>;
+
+/// Committed revisions and their events, in order, for the watchers.
+type Published = Vec<(Revision, Batch)>;
 
 /// Answers with `result`, or with the group's storage error if `result` was a success.
 fn reply<T: Send + 'static>(
@@ -87,12 +104,13 @@ fn reply<T: Send + 'static>(
     })
 }
 
-/// Plans and writes a group; returns the answers and the group's outcome.
+/// Plans and writes a group; returns the answers and the group's outcome: the
+/// revisions to publish, or the storage failure.
 fn commit_group(
     core: &Core,
     group: Vec<Request>,
     now: Instant,
-) -> (Vec<Reply>, Result<(), KvError>) {
+) -> (Vec<Reply>, Result<Published, KvError>) {
     let mut builder = Group {
         core,
         leases: lock(&core.leases),
@@ -123,7 +141,11 @@ fn commit_group(
             }
         })
         .collect();
-    let outcome = if failed { Ok(()) } else { builder.commit() };
+    let outcome = if failed {
+        Ok(Vec::new())
+    } else {
+        builder.commit()
+    };
     if outcome.is_err() {
         core.failed.store(true, Ordering::Release);
     }
@@ -151,7 +173,7 @@ struct Group<'a> {
     revision: Revision,
     compacted: Revision,
     last_lease: i64,
-    published: Vec<(Revision, Batch)>,
+    published: Published,
 }
 
 impl Group<'_> {
@@ -266,8 +288,8 @@ impl Group<'_> {
         revision
     }
 
-    /// Writes the group: one atomic batch, one flush, then publication.
-    fn commit(mut self) -> Result<(), KvError> {
+    /// Writes the group: one atomic batch, one flush; returns what to publish.
+    fn commit(mut self) -> Result<Published, KvError> {
         if let Some(target) = self
             .core
             .options
@@ -276,7 +298,7 @@ impl Group<'_> {
             self.compact_to(target);
         }
         if !self.dirty {
-            return Ok(());
+            return Ok(Vec::new());
         }
         self.batch.insert(META_REVISION, &encode_i64(self.revision));
         self.batch
@@ -297,10 +319,6 @@ impl Group<'_> {
             core.compacted.store(self.compacted, Ordering::Release);
             core.last_lease.store(self.last_lease, Ordering::Release);
         }
-        // Fan-out runs outside the gate: readers need not wait for it.
-        for (revision, events) in &self.published {
-            core.hub.publish(*revision, events);
-        }
-        Ok(())
+        Ok(self.published)
     }
 }
