@@ -31,7 +31,7 @@ pub use filter::{ObjectFilter, field_value};
 pub(crate) use key::list_prefix;
 pub use key::{KeyError, ObjectKey, REGISTRY_PREFIX, resource_prefix};
 pub(crate) use read::initial_state;
-pub(crate) use watch::{bookmark_interval, tick, until};
+pub(crate) use watch::bookmark_interval;
 
 /// How often a watch that asked for bookmarks gets one.
 pub const BOOKMARK_INTERVAL: Duration = Duration::from_secs(1);

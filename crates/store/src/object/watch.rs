@@ -81,7 +81,7 @@ pub(crate) fn bookmark_interval() -> Interval {
 }
 
 /// Waits for the next tick, or forever without a timer.
-pub(crate) async fn tick(interval: &mut Option<Interval>) {
+async fn tick(interval: &mut Option<Interval>) {
     match interval {
         Some(i) => {
             i.tick().await;
@@ -91,7 +91,7 @@ pub(crate) async fn tick(interval: &mut Option<Interval>) {
 }
 
 /// Waits until the deadline, or forever without one.
-pub(crate) async fn until(deadline: Option<Instant>) {
+async fn until(deadline: Option<Instant>) {
     match deadline {
         Some(d) => tokio::time::sleep_until(d).await,
         None => std::future::pending().await,

@@ -1,19 +1,22 @@
 //! One watcher's stream: the replay, then its queue; bookmarks, timeout, cut-off.
 
 use std::collections::VecDeque;
+use std::future::Future as _;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::task::{Context, Poll};
 
 use client::{ClientError, WatchEvent, WatchStream};
 use core_types::DynamicObject;
-use futures::StreamExt;
+use futures::Stream;
 use tokio::sync::mpsc;
-use tokio::time::{Instant, Interval};
+use tokio::time::{Instant, Interval, Sleep};
 
 use super::Shared;
 use super::state::{Delivery, Subscription};
 use crate::kv::Revision;
-use crate::object::{Change, tick, until};
+use crate::object::Change;
 
 type Item = Result<WatchEvent<DynamicObject>, ClientError>;
 
@@ -27,7 +30,7 @@ struct CacheWatch {
     /// The revision the watch started after: bookmarks never go below it.
     after: Revision,
     bookmarks: Option<Interval>,
-    deadline: Option<Instant>,
+    deadline: Option<Pin<Box<Sleep>>>,
     done: bool,
 }
 
@@ -40,7 +43,7 @@ pub(super) fn stream(
     bookmarks: Option<Interval>,
     deadline: Option<Instant>,
 ) -> WatchStream {
-    let state = CacheWatch {
+    Box::pin(CacheWatch {
         shared,
         initial: initial.into(),
         replay: subscription.replay,
@@ -48,54 +51,63 @@ pub(super) fn stream(
         lagged: subscription.lagged,
         after,
         bookmarks,
-        deadline,
+        deadline: deadline.map(|d| Box::pin(tokio::time::sleep_until(d))),
         done: false,
-    };
-    futures::stream::unfold(state, |mut state| async move {
-        state.next_item().await.map(|item| (item, state))
     })
-    .boxed()
 }
 
-impl CacheWatch {
-    async fn next_item(&mut self) -> Option<Item> {
-        if self.done {
-            return None;
+impl Stream for CacheWatch {
+    type Item = Item;
+
+    /// The deadline first, then the queue, then bookmarks: a polled stream rather than
+    /// a future per item, as thousands of these wake for every change.
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Item>> {
+        let this = self.get_mut();
+        if this.done {
+            return Poll::Ready(None);
         }
-        if let Some(obj) = self.initial.pop_front() {
-            return Some(Ok(WatchEvent::Added(obj)));
+        if let Some(obj) = this.initial.pop_front() {
+            return Poll::Ready(Some(Ok(WatchEvent::Added(obj))));
         }
-        if let Some(delivery) = self.replay.pop_front() {
-            return Some(Ok(to_event(delivery)));
+        if let Some(delivery) = this.replay.pop_front() {
+            return Poll::Ready(Some(Ok(to_event(delivery))));
+        }
+        if let Some(deadline) = this.deadline.as_mut()
+            && deadline.as_mut().poll(cx).is_ready()
+        {
+            this.done = true;
+            return Poll::Ready(None);
         }
         loop {
-            tokio::select! {
-                biased;
-                () = until(self.deadline) => {
-                    self.done = true;
-                    return None;
+            match this.rx.poll_recv(cx) {
+                Poll::Ready(Some(delivery)) => return Poll::Ready(Some(Ok(to_event(delivery)))),
+                Poll::Ready(None) => {
+                    this.done = true;
+                    return Poll::Ready(this.end());
                 }
-                delivery = self.rx.recv() => {
-                    if let Some(delivery) = delivery {
-                        return Some(Ok(to_event(delivery)));
-                    }
-                    self.done = true;
-                    return self.end();
-                }
-                () = tick(&mut self.bookmarks) => {
-                    // Every change up to the published revision is in the queue by the
-                    // time the revision is published; an empty queue means all of them
-                    // were delivered.
-                    let published = self.shared.revision();
-                    if self.rx.is_empty() {
-                        let revision = published.max(self.after);
-                        return Some(Ok(WatchEvent::Bookmark { resource_version: revision.to_string() }));
-                    }
-                }
+                Poll::Pending => {}
+            }
+            let Some(bookmarks) = this.bookmarks.as_mut() else {
+                return Poll::Pending;
+            };
+            if bookmarks.poll_tick(cx).is_pending() {
+                return Poll::Pending;
+            }
+            // Every change up to the published revision is in the queue by the time
+            // the revision is published; an empty queue means all of them were
+            // delivered. Otherwise the queue is ready: take from it.
+            let published = this.shared.revision();
+            if this.rx.is_empty() {
+                let revision = published.max(this.after);
+                return Poll::Ready(Some(Ok(WatchEvent::Bookmark {
+                    resource_version: revision.to_string(),
+                })));
             }
         }
     }
+}
 
+impl CacheWatch {
     /// Why the queue closed: cut off for lagging, the cache failing, or neither (the
     /// cache was dropped).
     fn end(&self) -> Option<Item> {
