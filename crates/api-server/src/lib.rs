@@ -37,6 +37,7 @@
 
 mod admission;
 mod allocation;
+mod apply;
 mod bootstrap;
 mod columns;
 mod fields;
