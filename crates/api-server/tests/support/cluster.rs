@@ -12,7 +12,8 @@ use store::{InProcessClient, MemoryStore};
 
 /// An API server on a thread of its own, with its kubeconfig in a temporary dir.
 pub(crate) struct Cluster {
-    dir: tempfile::TempDir,
+    /// The data dir (kubeconfig, certificates); scratch files may go here too.
+    pub(crate) dir: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
