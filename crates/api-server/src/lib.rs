@@ -9,8 +9,10 @@
 //!
 //! - Verbs: GET, LIST (label and field selectors, limit/continue), WATCH (chunked
 //!   `{"type","object"}` lines, bookmarks, timeoutSeconds), POST, PUT, PATCH (JSON
-//!   patch, JSON merge patch, strategic merge patch), DELETE (DeleteOptions), DELETE
-//!   of a collection. Subresources `status`, `scale` (`autoscaling/v1` Scale),
+//!   patch, JSON merge patch, strategic merge patch, server-side apply with
+//!   `managedFields` and field-manager conflicts), DELETE (DeleteOptions), DELETE
+//!   of a collection. Bodies in JSON, YAML, or Kubernetes protobuf for the kinds
+//!   kubectl's generator commands create (`create deployment`, `create service`, ...). Subresources `status`, `scale` (`autoscaling/v1` Scale),
 //!   `binding` (pods), `log` (503 until the node agent serves logs).
 //! - Discovery (`/api`, `/apis`, `/api/v1`, `/apis/<g>/<v>`), `/version`, `/healthz`,
 //!   `/readyz`, `/livez`, Prometheus `/metrics`; server-side `Table` output for
@@ -37,6 +39,7 @@
 
 mod admission;
 mod allocation;
+mod apply;
 mod bootstrap;
 mod columns;
 mod fields;

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 /// The merge key of the list field `field` whose items are `items`; `None`: the list
 /// is replaced as a whole.
-fn merge_key(field: &str, items: &[&Value]) -> Option<&'static str> {
+pub(crate) fn merge_key(field: &str, items: &[&Value]) -> Option<&'static str> {
     Some(match field {
         "containers"
         | "initContainers"

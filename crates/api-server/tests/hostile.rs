@@ -62,6 +62,8 @@ async fn state(server: &ApiServer) -> Bytes {
 fn body_strategy() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         proptest::collection::vec(any::<u8>(), 0..64),
+        // Protobuf envelopes with random insides.
+        proptest::collection::vec(any::<u8>(), 0..64).prop_map(|b| [b"k8s\0".to_vec(), b].concat()),
         Just(b"{}".to_vec()),
         Just(b"null".to_vec()),
         Just(br#"{"metadata":{"name":"target","namespace":"other"}}"#.to_vec()),
@@ -97,6 +99,8 @@ proptest! {
             Just("application/merge-patch+json"),
             Just("application/json-patch+json"),
             Just("application/strategic-merge-patch+json"),
+            Just("application/vnd.kubernetes.protobuf"),
+            Just("application/apply-patch+yaml"),
             Just("text/plain"),
         ],
         body in body_strategy(),

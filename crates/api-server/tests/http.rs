@@ -177,10 +177,18 @@ async fn bad_requests_are_4xx_statuses_and_change_nothing() {
             "x",
             400,
         ),
+        // An apply patch needs a fieldManager.
         (
             "PATCH",
             "/api/v1/namespaces/default/pods/x",
             "application/apply-patch+yaml",
+            "{}",
+            400,
+        ),
+        (
+            "PATCH",
+            "/api/v1/namespaces/default/pods/x",
+            "text/plain",
             "{}",
             415,
         ),

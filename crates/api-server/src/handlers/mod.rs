@@ -1,5 +1,6 @@
 //! The handlers, one file per verb, and the dispatch from route and method to them.
 
+mod apply;
 mod binding;
 mod body;
 mod create;

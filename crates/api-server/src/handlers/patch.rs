@@ -46,7 +46,8 @@ impl PatchType {
             other => Err(ClientError::UnsupportedMediaType {
                 message: format!(
                     "the patch type {other:?} is not supported; use application/json-patch+json, \
-                     application/merge-patch+json or application/strategic-merge-patch+json"
+                     application/merge-patch+json, application/strategic-merge-patch+json \
+                     or application/apply-patch+yaml"
                 ),
             }),
         }
@@ -85,6 +86,9 @@ pub(crate) async fn patch(
     query: &Query,
     request: &Request<Bytes>,
 ) -> Result<Response<Body>, ClientError> {
+    if super::apply::is_apply(request) {
+        return super::apply::apply(server, t, name, query, request).await;
+    }
     let kind = PatchType::of(request)?;
     let params = query.patch_params()?;
     let patch = decode_value(request)?;
