@@ -13,7 +13,7 @@ use super::resource::Resource;
 const MEMO_KEY_MASK: u64 = (1 << 56) - 1;
 
 /// Number of score memo slots per node.
-pub const MEMO_SLOTS: usize = 2;
+pub const MEMO_SLOTS: usize = 3;
 
 /// Per-node memo of score results: each slot holds a 56-bit key and an 8-bit score in
 /// one atomic word (no torn reads). Emptied whenever the node changes, so a hit is a

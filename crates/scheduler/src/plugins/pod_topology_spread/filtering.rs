@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::common::{Constraint, node_has_all_keys};
+use super::domains::{DomainTable, Lookup};
 use super::{ERR_REASON_CONSTRAINTS_NOT_MATCH, ERR_REASON_NODE_LABEL_NOT_MATCH, PodTopologySpread};
 use crate::cache::Snapshot;
 use crate::framework::{
@@ -23,6 +24,8 @@ struct PreFilterState {
     required: RequiredNodeAffinity,
     /// Per constraint, the Filter's verdict per domain, precomputed from the counts.
     verdicts: Vec<Verdicts>,
+    /// Per constraint, the verdict per domain id (keys with few values).
+    tables: Vec<Option<DomainTable>>,
 }
 
 /// Which domains of one constraint would exceed the skew: the Filter's per-node work
@@ -69,6 +72,12 @@ impl PreFilterState {
             blocked: listed.then_some(blocked),
             absent_blocked: exceeds(0),
         };
+        if let Some(mut t) = self.tables[i].take() {
+            for (id, value) in t.values.iter().enumerate() {
+                t.blocked[id] = self.exceeds(i, value);
+            }
+            self.tables[i] = Some(t);
+        }
     }
 
     /// True if placing the pod in domain `value` of constraint `i` would exceed the
@@ -202,9 +211,15 @@ impl PreFilterPlugin for PodTopologySpread {
             .iter()
             .map(|c| i64::from(c.selects(&pod.pod.metadata.labels)))
             .collect();
+        let tables = constraints
+            .iter()
+            .zip(&counts)
+            .map(|(c, counts)| self.domains.table(&c.topology_key, counts.keys()))
+            .collect();
         let mut s = PreFilterState {
             min: vec![i64::MAX; constraints.len()],
             verdicts: vec![Verdicts::default(); constraints.len()],
+            tables,
             constraints,
             counts,
             self_match,
@@ -250,6 +265,18 @@ impl FilterPlugin for PodTopologySpread {
             return Status::error("PodTopologySpread: PreFilter state missing");
         };
         for (i, c) in s.constraints.iter().enumerate() {
+            if let Some(t) = &s.tables[i] {
+                match t.lookup(node, &c.topology_key) {
+                    Lookup::NoLabel => {
+                        return Status::unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
+                    }
+                    Lookup::Blocked(true) => {
+                        return Status::unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
+                    }
+                    Lookup::Blocked(false) => continue,
+                    Lookup::Unknown => {}
+                }
+            }
             let Some(v) = node.label(&c.topology_key) else {
                 return Status::unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
             };
