@@ -16,6 +16,11 @@ impl NominatedPods {
         self.0.get(node).map(Vec::as_slice)
     }
 
+    /// The nodes with nominated pods.
+    pub fn nodes(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+
     /// True if no pod is nominated anywhere.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -161,6 +161,20 @@ impl Algorithm {
             }
         };
         let filters = fwk.active_filters(state);
+        // Snapshot positions of the nodes with nominated pods (usually none or a few):
+        // only those take the slower path that adds the nominated pods first.
+        let mut with_nominated: Vec<usize> = nominated
+            .nodes()
+            .filter_map(|n| snapshot.position(n))
+            .collect();
+        with_nominated.sort_unstable();
+        let run_at = |state: &CycleState, node: &NodeInfo, position: usize| -> Status {
+            if with_nominated.binary_search(&position).is_err() {
+                filters.run(state, pod, node)
+            } else {
+                fwk.run_filter_with_nominated(&filters, state, pod, node, nominated)
+            }
+        };
         let run = |state: &CycleState, node: &NodeInfo| -> Status {
             if nominated.is_empty() {
                 filters.run(state, pod, node)
@@ -189,12 +203,13 @@ impl Algorithm {
             p
         });
         let n = narrowed_positions.as_ref().map_or(all.len(), Vec::len);
-        let candidate = |i: usize| -> &'s NodeInfo {
+        let position = |i: usize| -> usize {
             match &narrowed_positions {
-                None => &all[i],
-                Some(p) => &all[p[i]],
+                None => i,
+                Some(p) => p[i],
             }
         };
+        let candidate = |i: usize| -> &'s NodeInfo { &all[position(i)] };
         if n == 0 {
             return Ok((Vec::new(), diagnosis));
         }
@@ -217,14 +232,15 @@ impl Algorithm {
         } else {
             let mut idx = start;
             for _ in 0..n {
-                let node = candidate(idx);
+                let at = position(idx);
+                let node: &'s NodeInfo = &all[at];
                 idx += 1;
                 if idx == n {
                     idx = 0;
                 }
                 processed += 1;
                 let status = match explain.as_deref_mut() {
-                    None => run(state, node),
+                    None => run_at(state, node, at),
                     Some(e) => {
                         let mut verdicts = Vec::new();
                         let s = filters.run_all(state, pod, node, &mut verdicts);

@@ -1,17 +1,34 @@
 //! The `pods/binding` subresource: the scheduler's hot path.
 //!
 //! One read and one transaction in the common case, on the raw JSON (no typed
-//! decoding): set `spec.nodeName` and mark the `PodScheduled` condition true.
+//! decoding): set `spec.nodeName` and mark the `PodScheduled` condition true. Only
+//! the top level, `spec` and `status` are split into fields; everything else (metadata,
+//! containers, ...) is carried over as the raw bytes it was stored as.
+
+use std::collections::BTreeMap;
 
 use client::ClientError;
 use core_types::core_v1::Pod;
 use core_types::{StaticResource, Time};
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use super::codec::storage_error;
 use super::key::ObjectKey;
 use super::{MAX_ATTEMPTS, ObjectStore};
 use crate::kv::{Compare, Op, Txn};
+
+/// What binding needs to know about a stored pod.
+enum Current {
+    /// Already bound to this node.
+    Bound(String),
+    /// Being deleted.
+    Deleting,
+    /// Bindable: the new stored value.
+    Patched(Vec<u8>),
+}
 
 impl ObjectStore {
     /// Binds pod `pod` in `namespace` to `node`. Already bound to `node`: nothing to
@@ -29,31 +46,23 @@ impl ObjectStore {
             let Some(current) = self.kv.get(key.as_bytes()).await.map_err(storage_error)? else {
                 return Err(ClientError::not_found(resource, pod));
             };
-            let mut doc: Value = serde_json::from_slice(&current.value)
-                .map_err(|e| ClientError::internal(format!("corrupt object in storage: {e}")))?;
             let conflict = |why: String| {
                 ClientError::conflict(resource, pod, why, Some(current.mod_revision.to_string()))
             };
-            if doc
-                .pointer("/metadata/deletionTimestamp")
-                .is_some_and(|v| !v.is_null())
-            {
-                return Err(conflict(format!(
-                    "pod {pod} is being deleted, cannot be assigned to a host"
-                )));
-            }
-            match doc.pointer("/spec/nodeName").and_then(Value::as_str) {
-                Some(bound) if bound == node => return Ok(()),
-                Some(bound) if !bound.is_empty() => {
+            let value = match patch(&current.value, node)? {
+                Current::Deleting => {
+                    return Err(conflict(format!(
+                        "pod {pod} is being deleted, cannot be assigned to a host"
+                    )));
+                }
+                Current::Bound(bound) if bound == node => return Ok(()),
+                Current::Bound(bound) => {
                     return Err(conflict(format!(
                         "pod {pod} is already assigned to node {bound:?}"
                     )));
                 }
-                _ => {}
-            }
-            set_bound(&mut doc, node)?;
-            let value = serde_json::to_vec(&doc)
-                .map_err(|e| ClientError::internal(format!("cannot encode object: {e}")))?;
+                Current::Patched(value) => value,
+            };
             let txn = Txn::new()
                 .when(Compare::mod_revision(key.clone(), current.mod_revision))
                 .then(Op::put(key.clone(), value));
@@ -65,25 +74,89 @@ impl ObjectStore {
     }
 }
 
-/// Sets `spec.nodeName` and the `PodScheduled: True` condition.
-fn set_bound(doc: &mut Value, node: &str) -> Result<(), ClientError> {
-    let not_an_object = || ClientError::internal("stored pod is not a JSON object");
-    let root = doc.as_object_mut().ok_or_else(not_an_object)?;
-    object_field(root, "spec")?.insert("nodeName".to_owned(), Value::String(node.to_owned()));
-    let status = object_field(root, "status")?;
-    let conditions = status
-        .entry("conditions")
-        .or_insert_with(|| Value::Array(Vec::new()));
-    if !conditions.is_array() {
-        *conditions = Value::Array(Vec::new());
+fn corrupt(e: impl std::fmt::Display) -> ClientError {
+    ClientError::internal(format!("corrupt object in storage: {e}"))
+}
+
+fn encode_error(e: impl std::fmt::Display) -> ClientError {
+    ClientError::internal(format!("cannot encode object: {e}"))
+}
+
+/// The fields of `metadata` binding looks at.
+#[derive(Deserialize)]
+struct Metadata {
+    #[serde(rename = "deletionTimestamp", default)]
+    deletion_timestamp: Option<IgnoredAny>,
+}
+
+/// An object's fields, the values left as raw JSON.
+type RawFields<'a> = BTreeMap<String, &'a RawValue>;
+
+/// Reads the stored pod and, when it can be bound, returns it bound to `node`.
+fn patch(stored: &[u8], node: &str) -> Result<Current, ClientError> {
+    let mut top: RawFields<'_> = serde_json::from_slice(stored).map_err(corrupt)?;
+    if let Some(meta) = top.get("metadata") {
+        let meta: Metadata = serde_json::from_str(meta.get()).unwrap_or(Metadata {
+            deletion_timestamp: None,
+        });
+        if meta.deletion_timestamp.is_some() {
+            return Ok(Current::Deleting);
+        }
     }
-    let Some(conditions) = conditions.as_array_mut() else {
-        return Err(not_an_object());
+    let mut spec = object_fields(top.get("spec").copied())?;
+    let bound = spec
+        .get("nodeName")
+        .and_then(|v| serde_json::from_str::<Option<String>>(v.get()).ok())
+        .flatten()
+        .unwrap_or_default();
+    if !bound.is_empty() {
+        return Ok(Current::Bound(bound));
+    }
+    let node_name = serde_json::value::to_raw_value(node).map_err(encode_error)?;
+    spec.insert("nodeName".to_owned(), &node_name);
+    let spec = serde_json::value::to_raw_value(&spec).map_err(encode_error)?;
+
+    let status = object_fields(top.get("status").copied())?;
+    let conditions: Vec<Value> = match status.get("conditions") {
+        Some(raw) => match serde_json::from_str(raw.get()) {
+            Ok(Value::Array(list)) => list,
+            _ => Vec::new(),
+        },
+        None => Vec::new(),
     };
-    let scheduled = conditions
+    let conditions =
+        serde_json::value::to_raw_value(&scheduled(conditions)).map_err(encode_error)?;
+    let mut status = status;
+    status.insert("conditions".to_owned(), &conditions);
+    let status = serde_json::value::to_raw_value(&status).map_err(encode_error)?;
+
+    top.insert("spec".to_owned(), &spec);
+    top.insert("status".to_owned(), &status);
+    serde_json::to_vec(&top)
+        .map(Current::Patched)
+        .map_err(encode_error)
+}
+
+/// The fields of an object value; empty when absent or not an object (it is then
+/// replaced by an object, as a merge would).
+fn object_fields(raw: Option<&RawValue>) -> Result<RawFields<'_>, ClientError> {
+    let Some(raw) = raw else {
+        return Ok(RawFields::new());
+    };
+    let text = raw.get().trim_start();
+    if !text.starts_with('{') {
+        return Ok(RawFields::new());
+    }
+    serde_json::from_str(raw.get()).map_err(corrupt)
+}
+
+/// The conditions with `PodScheduled: True` (added, or flipped with a new transition
+/// time; left alone when already true).
+fn scheduled(mut conditions: Vec<Value>) -> Vec<Value> {
+    let found = conditions
         .iter_mut()
         .find(|c| c.get("type").and_then(Value::as_str) == Some("PodScheduled"));
-    match scheduled {
+    match found {
         Some(c) if c.get("status").and_then(Value::as_str) == Some("True") => {}
         Some(c) => {
             if let Some(c) = c.as_object_mut() {
@@ -94,26 +167,89 @@ fn set_bound(doc: &mut Value, node: &str) -> Result<(), ClientError> {
                 );
             }
         }
-        None => conditions.push(json!({
-            "type": "PodScheduled",
-            "status": "True",
-            "lastTransitionTime": Time::now().to_string(),
-        })),
+        None => {
+            let mut c = Map::new();
+            c.insert("type".to_owned(), json!("PodScheduled"));
+            c.insert("status".to_owned(), json!("True"));
+            c.insert(
+                "lastTransitionTime".to_owned(),
+                json!(Time::now().to_string()),
+            );
+            conditions.push(Value::Object(c));
+        }
     }
-    Ok(())
+    conditions
 }
 
-/// The object under `field`, created if absent (or replacing a non-object).
-fn object_field<'a>(
-    parent: &'a mut Map<String, Value>,
-    field: &str,
-) -> Result<&'a mut Map<String, Value>, ClientError> {
-    let slot = parent
-        .entry(field)
-        .or_insert_with(|| Value::Object(Map::new()));
-    if !slot.is_object() {
-        *slot = Value::Object(Map::new());
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patched(stored: &str, node: &str) -> Value {
+        match patch(stored.as_bytes(), node).unwrap() {
+            Current::Patched(v) => serde_json::from_slice(&v).unwrap(),
+            Current::Bound(b) => panic!("already bound to {b}"),
+            Current::Deleting => panic!("deleting"),
+        }
     }
-    slot.as_object_mut()
-        .ok_or_else(|| ClientError::internal(format!("{field} is not an object")))
+
+    #[test]
+    fn sets_node_and_condition_and_keeps_the_rest() {
+        let stored = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","labels":{"a":"b"}},
+            "spec":{"containers":[{"name":"c","image":"i"}],"nodeName":""},
+            "status":{"phase":"Pending","conditions":[{"type":"Ready","status":"False"}]}}"#;
+        let v = patched(stored, "n1");
+        assert_eq!(v["spec"]["nodeName"], "n1");
+        assert_eq!(v["spec"]["containers"][0]["image"], "i");
+        assert_eq!(v["metadata"]["labels"]["a"], "b");
+        assert_eq!(v["status"]["phase"], "Pending");
+        let conds = v["status"]["conditions"].as_array().unwrap();
+        assert_eq!(conds.len(), 2);
+        assert_eq!(conds[1]["type"], "PodScheduled");
+        assert_eq!(conds[1]["status"], "True");
+    }
+
+    #[test]
+    fn missing_or_odd_spec_and_status_become_objects() {
+        let v = patched(r#"{"metadata":{"name":"p"},"status":[]}"#, "n1");
+        assert_eq!(v["spec"]["nodeName"], "n1");
+        assert_eq!(v["status"]["conditions"][0]["status"], "True");
+    }
+
+    #[test]
+    fn flips_a_false_condition() {
+        let v = patched(
+            r#"{"spec":{},"status":{"conditions":[{"type":"PodScheduled","status":"False","reason":"Unschedulable"}]}}"#,
+            "n1",
+        );
+        let conds = v["status"]["conditions"].as_array().unwrap();
+        assert_eq!(conds.len(), 1);
+        assert_eq!(conds[0]["status"], "True");
+        assert!(conds[0]["lastTransitionTime"].is_string());
+    }
+
+    #[test]
+    fn bound_and_deleting_pods_are_reported() {
+        assert!(matches!(
+            patch(br#"{"spec":{"nodeName":"n2"}}"#, "n1").unwrap(),
+            Current::Bound(b) if b == "n2"
+        ));
+        assert!(matches!(
+            patch(
+                br#"{"metadata":{"deletionTimestamp":"2024-01-01T00:00:00Z"},"spec":{}}"#,
+                "n1"
+            )
+            .unwrap(),
+            Current::Deleting
+        ));
+        assert!(matches!(
+            patch(
+                br#"{"metadata":{"deletionTimestamp":null},"spec":{"nodeName":null}}"#,
+                "n1"
+            )
+            .unwrap(),
+            Current::Patched(_)
+        ));
+        assert!(patch(b"not json", "n1").is_err());
+    }
 }

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::common::{Constraint, node_has_all_keys};
+use super::domains::{DomainTable, Lookup};
 use super::{ERR_REASON_CONSTRAINTS_NOT_MATCH, ERR_REASON_NODE_LABEL_NOT_MATCH, PodTopologySpread};
 use crate::cache::Snapshot;
 use crate::framework::{
@@ -21,7 +22,26 @@ struct PreFilterState {
     min: Vec<i64>,
     self_match: Vec<i64>,
     required: RequiredNodeAffinity,
+    /// Per constraint, the Filter's verdict per domain, precomputed from the counts.
+    verdicts: Vec<Verdicts>,
+    /// Per constraint, the verdict per domain id (keys with few values).
+    tables: Vec<Option<DomainTable>>,
 }
+
+/// Which domains of one constraint would exceed the skew: the Filter's per-node work
+/// is then one label lookup and (when few domains are blocked) a short scan, instead
+/// of a hash of the domain name and a count lookup.
+#[derive(Clone, Debug, Default)]
+struct Verdicts {
+    /// The blocked domains among those with matching pods, when there are at most
+    /// [`MAX_LISTED`]; `None`: too many, look the count up.
+    blocked: Option<Vec<String>>,
+    /// True if a domain without matching pods is blocked.
+    absent_blocked: bool,
+}
+
+/// Most blocked domains listed for a linear scan.
+const MAX_LISTED: usize = 8;
 
 impl PreFilterState {
     fn recompute_min(&mut self, i: usize) {
@@ -31,6 +51,54 @@ impl PreFilterState {
             min = 0;
         }
         self.min[i] = min;
+        let exceeds = |matched: i64| {
+            matched
+                .saturating_add(self.self_match[i])
+                .saturating_sub(min)
+                > self.constraints[i].max_skew
+        };
+        let mut blocked = Vec::new();
+        let mut listed = true;
+        for (v, c) in counts {
+            if exceeds(*c) {
+                if blocked.len() == MAX_LISTED {
+                    listed = false;
+                    break;
+                }
+                blocked.push(v.clone());
+            }
+        }
+        self.verdicts[i] = Verdicts {
+            blocked: listed.then_some(blocked),
+            absent_blocked: exceeds(0),
+        };
+        if let Some(mut t) = self.tables[i].take() {
+            for (id, value) in t.values.iter().enumerate() {
+                t.blocked[id] = self.exceeds(i, value);
+            }
+            self.tables[i] = Some(t);
+        }
+    }
+
+    /// True if placing the pod in domain `value` of constraint `i` would exceed the
+    /// skew.
+    fn exceeds(&self, i: usize, value: &str) -> bool {
+        let v = &self.verdicts[i];
+        match &v.blocked {
+            Some(blocked) => {
+                if blocked.iter().any(|b| b == value) {
+                    return true;
+                }
+                v.absent_blocked && !self.counts[i].contains_key(value)
+            }
+            None => {
+                let matched = self.counts[i].get(value).copied().unwrap_or(0);
+                matched
+                    .saturating_add(self.self_match[i])
+                    .saturating_sub(self.min[i])
+                    > self.constraints[i].max_skew
+            }
+        }
     }
 
     fn update_with(&mut self, incoming: &PodInfo, other: &PodInfo, node: &NodeInfo, delta: i64) {
@@ -143,8 +211,15 @@ impl PreFilterPlugin for PodTopologySpread {
             .iter()
             .map(|c| i64::from(c.selects(&pod.pod.metadata.labels)))
             .collect();
+        let tables = constraints
+            .iter()
+            .zip(&counts)
+            .map(|(c, counts)| self.domains.table(&c.topology_key, counts.keys()))
+            .collect();
         let mut s = PreFilterState {
             min: vec![i64::MAX; constraints.len()],
+            verdicts: vec![Verdicts::default(); constraints.len()],
+            tables,
             constraints,
             counts,
             self_match,
@@ -190,14 +265,22 @@ impl FilterPlugin for PodTopologySpread {
             return Status::error("PodTopologySpread: PreFilter state missing");
         };
         for (i, c) in s.constraints.iter().enumerate() {
+            if let Some(t) = &s.tables[i] {
+                match t.lookup(node, &c.topology_key) {
+                    Lookup::NoLabel => {
+                        return Status::unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
+                    }
+                    Lookup::Blocked(true) => {
+                        return Status::unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
+                    }
+                    Lookup::Blocked(false) => continue,
+                    Lookup::Unknown => {}
+                }
+            }
             let Some(v) = node.label(&c.topology_key) else {
                 return Status::unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
             };
-            let matched = s.counts[i].get(v).copied().unwrap_or(0);
-            let skew = matched
-                .saturating_add(s.self_match[i])
-                .saturating_sub(s.min[i]);
-            if skew > c.max_skew {
+            if s.exceeds(i, v) {
                 return Status::unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
             }
         }

@@ -3,6 +3,7 @@
 //! for pods selected by a service or controller) score nodes.
 
 mod common;
+mod domains;
 mod filtering;
 mod scoring;
 
@@ -48,6 +49,7 @@ pub struct PodTopologySpread {
     default_constraints: Vec<TopologySpreadConstraint>,
     system_defaulted: bool,
     memo: NodeMemo,
+    domains: domains::DomainIds,
 }
 
 fn system_default_constraints() -> Vec<TopologySpreadConstraint> {
@@ -91,6 +93,7 @@ impl PodTopologySpread {
                     default_constraints: system_default_constraints(),
                     system_defaulted: true,
                     memo: NodeMemo::default(),
+                    domains: domains::DomainIds::default(),
                 })
             }
             "List" => {
@@ -106,6 +109,7 @@ impl PodTopologySpread {
                     default_constraints: args.default_constraints.clone(),
                     system_defaulted: false,
                     memo: NodeMemo::default(),
+                    domains: domains::DomainIds::default(),
                 })
             }
             other => Err(err(&format!("unknown defaultingType {other}"))),

@@ -117,3 +117,40 @@ fn missing_label_is_unresolvable() {
     );
     assert_eq!(s.reasons()[0], ERR_REASON_NODE_LABEL_NOT_MATCH);
 }
+
+#[test]
+fn memoized_domains_follow_counts_and_relabels() {
+    let mut c = cluster();
+    let pl = PodTopologySpread::new(&PodTopologySpreadArgs::default()).unwrap();
+    let incoming = PodInfo::from_pod(spread_pod("p", "DoNotSchedule", 1));
+    let verdict = |c: &Cache, node: &str| {
+        let snapshot = c.snapshot();
+        let mut state = CycleState::new();
+        pl.pre_filter(&mut state, &incoming, &snapshot).unwrap();
+        // Twice: the second call reads the node's memoized domain id.
+        let first = pl
+            .filter(&state, &incoming, snapshot.get(node).unwrap())
+            .is_success();
+        let second = pl
+            .filter(&state, &incoming, snapshot.get(node).unwrap())
+            .is_success();
+        assert_eq!(first, second);
+        first
+    };
+    // Zone a: 3 + 1 - 1 > 1.
+    assert!(!verdict(&c, "a1"));
+    // Two more matching pods in zone b: a is 3 + 1 - 3 = 1, allowed (a1 is unchanged,
+    // its memoized id is reused with this cycle's verdicts).
+    for i in 0..2 {
+        let mut p = pod(&format!("f{i}"), 100, 100);
+        p.metadata.labels.insert("app".into(), "web".into());
+        c.add_pod(Arc::new(PodInfo::from_pod(p)), "b1");
+    }
+    assert!(verdict(&c, "a1"));
+    // a1 moves to zone b: b has 2 + 3 = 5, a has 1: 5 + 1 - 1 > 1.
+    let mut relabeled = node("a1", 100_000, 1 << 40);
+    relabeled.metadata.labels.insert("zone".into(), "b".into());
+    c.add_node(relabeled);
+    assert!(!verdict(&c, "a1"));
+    assert!(verdict(&c, "a2"));
+}
