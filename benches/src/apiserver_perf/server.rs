@@ -57,7 +57,19 @@ pub(crate) async fn start(placement: Placement) -> anyhow::Result<RunningServer>
     let (addr, child, stop, name) = match placement {
         Placement::Child => {
             let exe = std::env::current_exe().context("finding this binary")?;
-            let mut child = Command::new(exe)
+            // `APISERVER_PERF_WRAP="valgrind --tool=callgrind"` runs the server under a
+            // profiler (words split on spaces).
+            let wrap = std::env::var("APISERVER_PERF_WRAP").unwrap_or_default();
+            let mut words = wrap.split_whitespace();
+            let mut command = match words.next() {
+                Some(program) => {
+                    let mut c = Command::new(program);
+                    c.args(words).arg(exe);
+                    c
+                }
+                None => Command::new(exe),
+            };
+            let mut child = command
                 .arg("--serve-dir")
                 .arg(dir.path())
                 .stdin(Stdio::piped())

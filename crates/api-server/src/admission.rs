@@ -141,12 +141,14 @@ impl Admission for Validation {
         request: &AdmissionRequest<'_>,
         object: &mut DynamicObject,
     ) -> Result<(), ClientError> {
-        let mut candidate = object.clone();
         // The store picks the name from generateName after admission; check a stand-in.
-        if candidate.metadata.name.is_empty() && !candidate.metadata.generate_name.is_empty() {
+        let any = if object.metadata.name.is_empty() && !object.metadata.generate_name.is_empty() {
+            let mut candidate = object.clone();
             candidate.metadata.name = format!("{}abcde", candidate.metadata.generate_name);
-        }
-        let any = to_any(&candidate)?;
+            to_any(&candidate)?
+        } else {
+            to_any(object)?
+        };
         any.validate().map_err(|errors| {
             ClientError::invalid(request.resource, &object.metadata.name, &errors)
         })

@@ -39,6 +39,7 @@ mod admission;
 mod allocation;
 mod bootstrap;
 mod columns;
+mod event_lines;
 mod fields;
 mod handlers;
 mod metrics;

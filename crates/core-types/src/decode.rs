@@ -15,12 +15,21 @@ pub fn from_json<K: StaticResource>(bytes: &[u8]) -> Result<K, Error> {
     if !types.api_version.is_empty() || !types.kind.is_empty() {
         check_type::<K>(&types)?;
     }
+    // Tracking the path costs an allocation per field, and only a failure needs it:
+    // decode plainly, and again with tracking to explain a failure.
+    if let Ok(k) = serde_json::from_slice(bytes) {
+        return Ok(k);
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(path_error)
 }
 
 /// Decodes one `K` from a JSON value, reporting the path of any error.
 pub fn from_value<K: DeserializeOwned>(value: Value) -> Result<K, Error> {
+    // As in `from_json`: the path is tracked only to explain a failure.
+    if let Ok(k) = K::deserialize(&value) {
+        return Ok(k);
+    }
     serde_path_to_error::deserialize(value).map_err(path_error)
 }
 
