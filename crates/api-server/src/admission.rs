@@ -82,9 +82,10 @@ pub(crate) async fn run(
 }
 
 fn to_any(object: &DynamicObject) -> Result<AnyObject, ClientError> {
-    let value = serde_json::to_value(object)
-        .map_err(|e| ClientError::internal(format!("cannot encode object: {e}")))?;
-    AnyObject::from_value(value, 0).map_err(|e| ClientError::bad_request(e.to_string()))
+    AnyObject::from_dynamic(object).map_err(|e| match e {
+        core_types::Error::Encode(m) => ClientError::internal(format!("cannot encode object: {m}")),
+        other => ClientError::bad_request(other.to_string()),
+    })
 }
 
 fn from_any(object: &AnyObject) -> Result<DynamicObject, ClientError> {
@@ -159,6 +160,26 @@ impl Admission for Validation {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NamespaceLifecycle;
 
+/// What [`NamespaceLifecycle`] reads of a namespace.
+#[derive(serde::Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct NamespaceState {
+    metadata: NamespaceMeta,
+    status: NamespaceStatus,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct NamespaceMeta {
+    deletion_timestamp: Option<serde::de::IgnoredAny>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct NamespaceStatus {
+    phase: serde_json::Value,
+}
+
 #[async_trait]
 impl Admission for NamespaceLifecycle {
     fn name(&self) -> &str {
@@ -173,16 +194,14 @@ impl Admission for NamespaceLifecycle {
         let (Operation::Create, Some(namespace)) = (request.operation, request.namespace) else {
             return Ok(());
         };
-        let ns = request
+        // Only two fields matter: read them from the encoded namespace.
+        let json = request
             .client
-            .get(Namespace::resource(), None, namespace)
+            .get_json(Namespace::resource(), None, namespace)
             .await?;
-        let phase = ns
-            .data
-            .get("status")
-            .and_then(|s| s.get("phase"))
-            .and_then(|p| p.as_str());
-        if ns.metadata.deletion_timestamp.is_some() || phase == Some("Terminating") {
+        let ns: NamespaceState = serde_json::from_slice(&json)
+            .map_err(|e| ClientError::internal(format!("cannot read namespace: {e}")))?;
+        if ns.metadata.deletion_timestamp.is_some() || ns.status.phase == "Terminating" {
             return Err(ClientError::Forbidden {
                 message: format!(
                     "{} {:?} is forbidden: unable to create new content in namespace {namespace} because it is being terminated",

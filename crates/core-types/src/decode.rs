@@ -155,6 +155,37 @@ macro_rules! any_object {
                 from_value(value).map(Self::Dynamic)
             }
 
+            /// [`from_value`](Self::from_value) of the object's JSON, for an object
+            /// already decoded as a [`DynamicObject`]: a built-in kind is encoded to bytes
+            /// and read as its Rust type, without a JSON value in between (only a
+            /// failure takes the value path, for the same error as `from_value`).
+            pub fn from_dynamic(object: &DynamicObject) -> Result<Self, Error> {
+                let (api_version, kind) = (&object.types.api_version, &object.types.kind);
+                if api_version.is_empty() {
+                    return Err(Error::MissingTypeMeta { document: 0, field: "apiVersion" });
+                }
+                if kind.is_empty() {
+                    return Err(Error::MissingTypeMeta { document: 0, field: "kind" });
+                }
+                $(
+                    {
+                        let r = <crate::$module::$kind as StaticResource>::resource();
+                        if *kind == r.kind && *api_version == r.api_version() {
+                            let typed = serde_json::to_vec(object)
+                                .ok()
+                                .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+                            if let Some(typed) = typed {
+                                return Ok(Self::$kind(typed));
+                            }
+                            let value = serde_json::to_value(object)
+                                .map_err(|e| Error::Encode(e.to_string()))?;
+                            return Self::from_value(value, 0);
+                        }
+                    }
+                )*
+                Ok(Self::Dynamic(object.clone()))
+            }
+
             /// The object's `apiVersion` and `kind`.
             pub fn type_meta(&self) -> TypeMeta {
                 match self {
