@@ -59,7 +59,11 @@ impl Conn {
             .with_context(|| format!("connecting to {}", target.addr))?;
         tcp.set_nodelay(true)?;
         let name = ServerName::from(target.addr.ip());
-        let tls = target.tls.connect(name, tcp).await.context("TLS handshake")?;
+        let tls = target
+            .tls
+            .connect(name, tcp)
+            .await
+            .context("TLS handshake")?;
         let (send, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tls)).await?;
         tokio::spawn(async move {
             let _ = connection.await;

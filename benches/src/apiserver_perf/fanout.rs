@@ -74,10 +74,20 @@ pub(crate) async fn run(target: &Arc<Target>, plan: FanoutPlan) -> anyhow::Resul
         let sample = w % plan.sample_every.max(1) == 0;
         watchers.push(tokio::spawn(async move {
             let _conn = conn;
-            watch(response.into_body(), plan.events, &progress[w], sample, epoch).await
+            watch(
+                response.into_body(),
+                plan.events,
+                &progress[w],
+                sample,
+                epoch,
+            )
+            .await
         }));
     }
-    eprintln!("  {} watches open; writing {} pods", plan.watchers, plan.events);
+    eprintln!(
+        "  {} watches open; writing {} pods",
+        plan.watchers, plan.events
+    );
     let started = Instant::now();
     let next = Arc::new(AtomicUsize::new(0));
     let mut writers = Vec::new();
@@ -134,7 +144,8 @@ pub(crate) async fn run(target: &Arc<Target>, plan: FanoutPlan) -> anyhow::Resul
         errors,
     );
     m.extra.insert("changes".into(), plan.events.into());
-    m.extra.insert("events_per_s".into(), m.ops_per_s().round().into());
+    m.extra
+        .insert("events_per_s".into(), m.ops_per_s().round().into());
     m.extra.insert(
         "changes_per_s".into(),
         ((plan.events as f64 / written.as_secs_f64()).round()).into(),
@@ -196,8 +207,7 @@ async fn watch(
             let line = buffer.split_to(end + 1);
             let now = epoch.elapsed().as_micros() as u64;
             let text = std::str::from_utf8(&line[..end]).unwrap_or("");
-            let Some(index) = field(text, "\"name\":\"fanout-").and_then(|i| i.parse().ok())
-            else {
+            let Some(index) = field(text, "\"name\":\"fanout-").and_then(|i| i.parse().ok()) else {
                 if text.contains("\"ERROR\"") {
                     seen.stream_error = Some(text.chars().take(200).collect());
                 }

@@ -134,8 +134,14 @@ async fn fill(target: &Arc<Target>, ns: &str, prefix: &str, count: usize) -> any
                 }
                 let body = pod(&format!("{prefix}-{i}"), "0");
                 let path = format!("/api/v1/namespaces/{ns}/pods");
-                expect(&mut conn, Method::POST, &path, Some(body.into()), StatusCode::CREATED)
-                    .await?;
+                expect(
+                    &mut conn,
+                    Method::POST,
+                    &path,
+                    Some(body.into()),
+                    StatusCode::CREATED,
+                )
+                .await?;
             }
         }));
     }
@@ -182,7 +188,8 @@ pub(crate) async fn run(
             Case::Get => {
                 fill(&target, "get", "target", 1).await?;
                 for &c in &plan.get_concurrency {
-                    let ops: OpFn = Arc::new(|_, _| Op::get("/api/v1/namespaces/get/pods/target-0"));
+                    let ops: OpFn =
+                        Arc::new(|_, _| Op::get("/api/v1/namespaces/get/pods/target-0"));
                     let outcome = load::closed_loop(&target, c, seconds, ops).await?;
                     push(measurement("get", c, outcome));
                 }
@@ -207,7 +214,10 @@ pub(crate) async fn run(
                 namespace(&mut Conn::open(&target).await?, "create").await?;
                 for &c in &plan.create_concurrency {
                     let ops: OpFn = Arc::new(move |w, i| {
-                        Op::post("/api/v1/namespaces/create/pods", pod(&format!("c{c}-{w}-{i}"), "0"))
+                        Op::post(
+                            "/api/v1/namespaces/create/pods",
+                            pod(&format!("c{c}-{w}-{i}"), "0"),
+                        )
                     });
                     let outcome = load::closed_loop(&target, c, seconds, ops).await?;
                     let mut m = measurement("create", c, outcome);
@@ -231,17 +241,29 @@ async fn mixed(target: &Arc<Target>, plan: &Plan) -> anyhow::Result<Measurement>
     fill(target, "mixed-small", "pod", 10).await?;
     let ops: OpFn = Arc::new(|_, i| match i % 20 {
         0 | 1 => Op::get("/api/v1/namespaces/mixed-small/pods"),
-        2 => Op::post("/api/v1/namespaces/mixed/pods", pod(&format!("new-{i}"), "0")),
+        2 => Op::post(
+            "/api/v1/namespaces/mixed/pods",
+            pod(&format!("new-{i}"), "0"),
+        ),
         3 => {
             let name = format!("pod-{}", fastrand::usize(..100));
             let path = format!("/api/v1/namespaces/mixed/pods/{name}");
             Op::put(path, pod(&name, &i.to_string()))
         }
-        _ => Op::get(format!("/api/v1/namespaces/mixed/pods/pod-{}", fastrand::usize(..100))),
+        _ => Op::get(format!(
+            "/api/v1/namespaces/mixed/pods/pod-{}",
+            fastrand::usize(..100)
+        )),
     });
     let duration = Duration::from_secs_f64(plan.mixed_seconds);
-    let outcome =
-        load::open_loop(target, plan.mixed_connections, plan.mixed_rate, duration, ops).await?;
+    let outcome = load::open_loop(
+        target,
+        plan.mixed_connections,
+        plan.mixed_rate,
+        duration,
+        ops,
+    )
+    .await?;
     let mut m = measurement("mixed", plan.mixed_connections, outcome);
     m.extra.insert("rate".into(), plan.mixed_rate.into());
     if m.note.is_empty() {

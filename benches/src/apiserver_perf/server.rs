@@ -118,7 +118,11 @@ pub(crate) async fn start(placement: Placement) -> anyhow::Result<RunningServer>
 /// The store, system namespaces, listener, certificates and server of `dir`.
 async fn prepare(
     dir: &Path,
-) -> anyhow::Result<(ApiServer, tokio::net::TcpListener, Arc<rustls::ServerConfig>)> {
+) -> anyhow::Result<(
+    ApiServer,
+    tokio::net::TcpListener,
+    Arc<rustls::ServerConfig>,
+)> {
     let kv = SledStore::open(dir.join("store"), StoreOptions::default())
         .context("opening the sled store")?;
     let client = Arc::new(InProcessClient::new(Arc::new(kv)));

@@ -120,9 +120,17 @@ mod tests {
         assert_eq!(parsed["object"]["metadata"]["resourceVersion"], "5");
         assert_eq!(first.last(), Some(&b'\n'));
         let again = lines.line("ADDED", &object("u1", "5")).unwrap_or_default();
-        assert_eq!(again.as_ptr(), first.as_ptr(), "the second watcher reuses the bytes");
+        assert_eq!(
+            again.as_ptr(),
+            first.as_ptr(),
+            "the second watcher reuses the bytes"
+        );
         // Another type, revision or object is another line.
-        for (kind, uid, rv) in [("DELETED", "u1", "5"), ("ADDED", "u1", "6"), ("ADDED", "u2", "5")] {
+        for (kind, uid, rv) in [
+            ("DELETED", "u1", "5"),
+            ("ADDED", "u1", "6"),
+            ("ADDED", "u2", "5"),
+        ] {
             let other = lines.line(kind, &object(uid, rv)).unwrap_or_default();
             let parsed: Value = serde_json::from_slice(&other).unwrap_or_default();
             assert_eq!(parsed["type"], kind);

@@ -109,7 +109,11 @@ fn json_line(value: &Value) -> Bytes {
 }
 
 /// An object event's line from the server's shared table (bookmarks are built here).
-fn object_line(server: &ApiServer, resource: &ApiResource, event: WatchEvent<DynamicObject>) -> Bytes {
+fn object_line(
+    server: &ApiServer,
+    resource: &ApiResource,
+    event: WatchEvent<DynamicObject>,
+) -> Bytes {
     let (kind, object) = match event {
         WatchEvent::Added(o) => ("ADDED", o),
         WatchEvent::Modified(o) => ("MODIFIED", o),
@@ -120,7 +124,9 @@ fn object_line(server: &ApiServer, resource: &ApiResource, event: WatchEvent<Dyn
     };
     match server.inner.event_lines.line(kind, &object) {
         Ok(line) => line,
-        Err(e) => json_line(&json!({"type": "ERROR", "object": ClientError::internal(e.to_string()).status()})),
+        Err(e) => json_line(
+            &json!({"type": "ERROR", "object": ClientError::internal(e.to_string()).status()}),
+        ),
     }
 }
 
