@@ -54,6 +54,9 @@ impl Op {
     }
 }
 
+/// What a worker hands back: its latencies, errors, first error and when it ended.
+type WorkerResult = (Latencies, usize, Option<String>, Instant);
+
 /// Makes the `i`-th request of worker `w`.
 pub(crate) type OpFn = Arc<dyn Fn(usize, usize) -> Op + Send + Sync>;
 
@@ -117,7 +120,7 @@ pub(crate) async fn closed_loop(
 }
 
 async fn collect(
-    workers: Vec<tokio::task::JoinHandle<(Latencies, usize, Option<String>, Instant)>>,
+    workers: Vec<tokio::task::JoinHandle<WorkerResult>>,
     started: Instant,
 ) -> anyhow::Result<Outcome> {
     let mut outcome = Outcome {
