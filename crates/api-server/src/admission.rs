@@ -82,9 +82,10 @@ pub(crate) async fn run(
 }
 
 fn to_any(object: &DynamicObject) -> Result<AnyObject, ClientError> {
-    let value = serde_json::to_value(object)
-        .map_err(|e| ClientError::internal(format!("cannot encode object: {e}")))?;
-    AnyObject::from_value(value, 0).map_err(|e| ClientError::bad_request(e.to_string()))
+    AnyObject::from_dynamic(object).map_err(|e| match e {
+        core_types::Error::Encode(m) => ClientError::internal(format!("cannot encode object: {m}")),
+        other => ClientError::bad_request(other.to_string()),
+    })
 }
 
 fn from_any(object: &AnyObject) -> Result<DynamicObject, ClientError> {
@@ -141,12 +142,14 @@ impl Admission for Validation {
         request: &AdmissionRequest<'_>,
         object: &mut DynamicObject,
     ) -> Result<(), ClientError> {
-        let mut candidate = object.clone();
         // The store picks the name from generateName after admission; check a stand-in.
-        if candidate.metadata.name.is_empty() && !candidate.metadata.generate_name.is_empty() {
+        let any = if object.metadata.name.is_empty() && !object.metadata.generate_name.is_empty() {
+            let mut candidate = object.clone();
             candidate.metadata.name = format!("{}abcde", candidate.metadata.generate_name);
-        }
-        let any = to_any(&candidate)?;
+            to_any(&candidate)?
+        } else {
+            to_any(object)?
+        };
         any.validate().map_err(|errors| {
             ClientError::invalid(request.resource, &object.metadata.name, &errors)
         })
@@ -156,6 +159,26 @@ impl Admission for Validation {
 /// Refuses creates in a namespace that does not exist (404) or is being deleted (403).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NamespaceLifecycle;
+
+/// What [`NamespaceLifecycle`] reads of a namespace.
+#[derive(serde::Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct NamespaceState {
+    metadata: NamespaceMeta,
+    status: NamespaceStatus,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct NamespaceMeta {
+    deletion_timestamp: Option<serde::de::IgnoredAny>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct NamespaceStatus {
+    phase: serde_json::Value,
+}
 
 #[async_trait]
 impl Admission for NamespaceLifecycle {
@@ -171,16 +194,14 @@ impl Admission for NamespaceLifecycle {
         let (Operation::Create, Some(namespace)) = (request.operation, request.namespace) else {
             return Ok(());
         };
-        let ns = request
+        // Only two fields matter: read them from the encoded namespace.
+        let json = request
             .client
-            .get(Namespace::resource(), None, namespace)
+            .get_json(Namespace::resource(), None, namespace)
             .await?;
-        let phase = ns
-            .data
-            .get("status")
-            .and_then(|s| s.get("phase"))
-            .and_then(|p| p.as_str());
-        if ns.metadata.deletion_timestamp.is_some() || phase == Some("Terminating") {
+        let ns: NamespaceState = serde_json::from_slice(&json)
+            .map_err(|e| ClientError::internal(format!("cannot read namespace: {e}")))?;
+        if ns.metadata.deletion_timestamp.is_some() || ns.status.phase == "Terminating" {
             return Err(ClientError::Forbidden {
                 message: format!(
                     "{} {:?} is forbidden: unable to create new content in namespace {namespace} because it is being terminated",

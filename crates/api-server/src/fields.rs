@@ -22,7 +22,7 @@ pub(crate) fn unknown_fields(object: &Value) -> Vec<String> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    diff(object, &encoded, "", &mut out);
+    diff(object, &encoded, &mut Vec::new(), &mut out);
     out
 }
 
@@ -37,29 +37,53 @@ fn is_empty(v: &Value) -> bool {
     }
 }
 
-fn diff(input: &Value, typed: &Value, path: &str, out: &mut Vec<String>) {
+/// One step of a path: an object key or an array index.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Pushes the paths of the fields of `input` that `typed` lacks. The path is built
+/// only for those (most objects have none).
+fn diff<'a>(input: &'a Value, typed: &Value, path: &mut Vec<Step<'a>>, out: &mut Vec<String>) {
     match (input, typed) {
         (Value::Object(i), Value::Object(t)) => {
             for (k, v) in i {
-                let child = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
+                path.push(Step::Key(k));
                 match t.get(k) {
-                    Some(tv) => diff(v, tv, &child, out),
-                    None if !is_empty(v) => out.push(child),
+                    Some(tv) => diff(v, tv, path, out),
+                    None if !is_empty(v) => out.push(render(path)),
                     None => {}
                 }
+                path.pop();
             }
         }
         (Value::Array(i), Value::Array(t)) if i.len() == t.len() => {
             for (n, (iv, tv)) in i.iter().zip(t).enumerate() {
-                diff(iv, tv, &format!("{path}[{n}]"), out);
+                path.push(Step::Index(n));
+                diff(iv, tv, path, out);
+                path.pop();
             }
         }
         _ => {}
     }
+}
+
+/// `a.b[0].c`.
+fn render(path: &[Step<'_>]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Key(k) if out.is_empty() => out.push_str(k),
+            Step::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Step::Index(n) => out.push_str(&format!("[{n}]")),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use client::{Client, ClientError};
 use hyper::{Method, Request, Response};
 
 use crate::admission::{self, Admission};
+use crate::event_lines::EventLines;
 use crate::handlers;
 use crate::metrics::{Labels, Metrics};
 use crate::query::Query;
@@ -37,6 +38,8 @@ pub(crate) struct Inner {
     pub(crate) max_watch: Duration,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) max_watches: usize,
+    /// Watch event lines, encoded once for all watchers.
+    pub(crate) event_lines: EventLines,
 }
 
 impl std::fmt::Debug for ApiServer {
@@ -70,6 +73,7 @@ impl ApiServer {
                 max_watch: Duration::from_secs(30 * 60),
                 metrics: Arc::default(),
                 max_watches: 10_000,
+                event_lines: EventLines::default(),
             },
         }
     }

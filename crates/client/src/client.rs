@@ -41,6 +41,20 @@ pub trait Client: Send + Sync + 'static {
         name: &str,
     ) -> Result<DynamicObject, ClientError>;
 
+    /// Reads one object as its JSON encoding, what an API server sends for a GET. The
+    /// default encodes [`get`](Self::get)'s answer; an implementation that holds
+    /// objects encoded (the store does) hands them out without decoding them.
+    async fn get_json(
+        &self,
+        resource: &ApiResource,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Result<Vec<u8>, ClientError> {
+        let object = self.get(resource, namespace, name).await?;
+        serde_json::to_vec(&object)
+            .map_err(|e| ClientError::internal(format!("cannot encode object: {e}")))
+    }
+
     /// Reads a page of objects; see [`ListParams`] for selectors, paging and which
     /// resourceVersion is read.
     async fn list(

@@ -15,12 +15,21 @@ pub fn from_json<K: StaticResource>(bytes: &[u8]) -> Result<K, Error> {
     if !types.api_version.is_empty() || !types.kind.is_empty() {
         check_type::<K>(&types)?;
     }
+    // Tracking the path costs an allocation per field, and only a failure needs it:
+    // decode plainly, and again with tracking to explain a failure.
+    if let Ok(k) = serde_json::from_slice(bytes) {
+        return Ok(k);
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(path_error)
 }
 
 /// Decodes one `K` from a JSON value, reporting the path of any error.
 pub fn from_value<K: DeserializeOwned>(value: Value) -> Result<K, Error> {
+    // As in `from_json`: the path is tracked only to explain a failure.
+    if let Ok(k) = K::deserialize(&value) {
+        return Ok(k);
+    }
     serde_path_to_error::deserialize(value).map_err(path_error)
 }
 
@@ -144,6 +153,37 @@ macro_rules! any_object {
                     }
                 )*
                 from_value(value).map(Self::Dynamic)
+            }
+
+            /// [`from_value`](Self::from_value) of the object's JSON, for an object
+            /// already decoded as a [`DynamicObject`]: a built-in kind is encoded to bytes
+            /// and read as its Rust type, without a JSON value in between (only a
+            /// failure takes the value path, for the same error as `from_value`).
+            pub fn from_dynamic(object: &DynamicObject) -> Result<Self, Error> {
+                let (api_version, kind) = (&object.types.api_version, &object.types.kind);
+                if api_version.is_empty() {
+                    return Err(Error::MissingTypeMeta { document: 0, field: "apiVersion" });
+                }
+                if kind.is_empty() {
+                    return Err(Error::MissingTypeMeta { document: 0, field: "kind" });
+                }
+                $(
+                    {
+                        let r = <crate::$module::$kind as StaticResource>::resource();
+                        if *kind == r.kind && *api_version == r.api_version() {
+                            let typed = serde_json::to_vec(object)
+                                .ok()
+                                .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+                            if let Some(typed) = typed {
+                                return Ok(Self::$kind(typed));
+                            }
+                            let value = serde_json::to_value(object)
+                                .map_err(|e| Error::Encode(e.to_string()))?;
+                            return Self::from_value(value, 0);
+                        }
+                    }
+                )*
+                Ok(Self::Dynamic(object.clone()))
             }
 
             /// The object's `apiVersion` and `kind`.

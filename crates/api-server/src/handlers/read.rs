@@ -20,20 +20,25 @@ pub(crate) async fn get(
     query: &Query,
     request: &Request<Bytes>,
 ) -> Result<Response<Body>, ClientError> {
+    if !table::wanted(request) {
+        // The common case: the stored encoding, not decoded and encoded again.
+        let json = server
+            .client()
+            .get_json(&t.info.resource, t.namespace.as_deref(), name)
+            .await?;
+        return Ok(response::with_type(StatusCode::OK, response::JSON, json));
+    }
     let object = server
         .client()
         .get(&t.info.resource, t.namespace.as_deref(), name)
         .await?;
-    if table::wanted(request) {
-        let metadata = ListMeta {
-            resource_version: object.metadata.resource_version.clone(),
-            ..ListMeta::default()
-        };
-        let kind = &t.info.resource.kind;
-        let doc = table::table(kind, &[object], &metadata, Include::of(query));
-        return Ok(response::json(StatusCode::OK, &doc));
-    }
-    Ok(response::json(StatusCode::OK, &object))
+    let metadata = ListMeta {
+        resource_version: object.metadata.resource_version.clone(),
+        ..ListMeta::default()
+    };
+    let kind = &t.info.resource.kind;
+    let doc = table::table(kind, &[object], &metadata, Include::of(query));
+    Ok(response::json(StatusCode::OK, &doc))
 }
 
 /// GET `<collection>`: a `<Kind>List`, or a Table if asked for.

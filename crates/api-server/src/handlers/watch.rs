@@ -83,15 +83,16 @@ async fn start(
     let resource = t.info.resource.clone();
     // Travels with the stream: the watch counts as closed when the body is dropped.
     let guard = server.inner.metrics.watch_opened();
+    let shared = server.clone();
     let lines = stream.map(move |item| {
         let _open = &guard;
-        let line = match item {
-            Ok(event) => event_json(&resource, event, format),
-            Err(e) => json!({"type": "ERROR", "object": e.status()}),
+        let bytes = match (item, format) {
+            // The common case: the line every watcher of this event sends, encoded once.
+            (Ok(event), Format::Object) => object_line(&shared, &resource, event),
+            (Ok(event), _) => json_line(&event_json(&resource, event, format)),
+            (Err(e), _) => json_line(&json!({"type": "ERROR", "object": e.status()})),
         };
-        let mut bytes = serde_json::to_vec(&line).unwrap_or_default();
-        bytes.push(b'\n');
-        Ok::<_, Infallible>(Frame::data(Bytes::from(bytes)))
+        Ok::<_, Infallible>(Frame::data(bytes))
     });
     let mut response = Response::new(StreamBody::new(lines).boxed_unsync());
     *response.status_mut() = StatusCode::OK;
@@ -99,6 +100,34 @@ async fn start(
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
     Ok(response)
+}
+
+fn json_line(value: &Value) -> Bytes {
+    let mut bytes = serde_json::to_vec(value).unwrap_or_default();
+    bytes.push(b'\n');
+    Bytes::from(bytes)
+}
+
+/// An object event's line from the server's shared table (bookmarks are built here).
+fn object_line(
+    server: &ApiServer,
+    resource: &ApiResource,
+    event: WatchEvent<DynamicObject>,
+) -> Bytes {
+    let (kind, object) = match event {
+        WatchEvent::Added(o) => ("ADDED", o),
+        WatchEvent::Modified(o) => ("MODIFIED", o),
+        WatchEvent::Deleted(o) => ("DELETED", o),
+        bookmark @ WatchEvent::Bookmark { .. } => {
+            return json_line(&event_json(resource, bookmark, Format::Object));
+        }
+    };
+    match server.inner.event_lines.line(kind, &object) {
+        Ok(line) => line,
+        Err(e) => json_line(
+            &json!({"type": "ERROR", "object": ClientError::internal(e.to_string()).status()}),
+        ),
+    }
 }
 
 fn event_json(resource: &ApiResource, event: WatchEvent<DynamicObject>, format: Format) -> Value {

@@ -22,6 +22,15 @@ impl Client for InProcessClient {
         self.objects().get(resource, namespace, name).await
     }
 
+    async fn get_json(
+        &self,
+        resource: &ApiResource,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Result<Vec<u8>, ClientError> {
+        self.objects().get_json(resource, namespace, name).await
+    }
+
     async fn list(
         &self,
         resource: &ApiResource,

@@ -20,6 +20,15 @@ impl Client for ObjectStore {
         ObjectStore::get(self, resource, namespace, name).await
     }
 
+    async fn get_json(
+        &self,
+        resource: &ApiResource,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Result<Vec<u8>, ClientError> {
+        ObjectStore::get_json(self, resource, namespace, name).await
+    }
+
     async fn list(
         &self,
         resource: &ApiResource,

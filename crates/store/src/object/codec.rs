@@ -16,6 +16,11 @@ pub(crate) fn encode(obj: &mut DynamicObject) -> Result<Vec<u8>, ClientError> {
     bytes.map_err(|e| ClientError::internal(format!("cannot encode object: {e}")))
 }
 
+/// The object as a reader gets it (its JSON, resourceVersion included).
+pub(crate) fn to_json(obj: &DynamicObject) -> Result<Vec<u8>, ClientError> {
+    serde_json::to_vec(obj).map_err(|e| ClientError::internal(format!("cannot encode object: {e}")))
+}
+
 /// Decodes stored bytes; the resourceVersion becomes `revision`.
 pub(crate) fn decode_at(bytes: &[u8], revision: Revision) -> Result<DynamicObject, ClientError> {
     let mut obj: DynamicObject = serde_json::from_slice(bytes)

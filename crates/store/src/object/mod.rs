@@ -15,6 +15,7 @@ mod filter;
 mod key;
 mod names;
 mod patch;
+mod raw;
 mod read;
 mod update;
 mod watch;

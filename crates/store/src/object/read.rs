@@ -69,6 +69,22 @@ impl ObjectStore {
         }
     }
 
+    /// Reads one object as JSON (what [`get`](Self::get) answers, encoded), from
+    /// the stored bytes without decoding them.
+    pub async fn get_json(
+        &self,
+        resource: &ApiResource,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Result<Vec<u8>, ClientError> {
+        let namespace = object_namespace(resource, namespace)?;
+        let key = ObjectKey::new(resource, namespace, name)?.to_string();
+        match self.kv.get(key.as_bytes()).await.map_err(storage_error)? {
+            Some(kv) => super::raw::encoded(&kv),
+            None => Err(ClientError::not_found(resource, name)),
+        }
+    }
+
     /// Lists objects; see [`ListParams`] for the parameters. `resourceVersion: "0"`
     /// reads the latest state here (a cache may serve it instead).
     pub async fn list(
