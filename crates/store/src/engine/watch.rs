@@ -30,12 +30,20 @@ pub(crate) struct WatchHub {
 #[derive(Debug)]
 struct HubState {
     published: Revision,
+    /// Watchers grouped by prefix: which events a prefix takes is worked out once per
+    /// revision for all its watchers.
+    groups: Vec<Group>,
+}
+
+/// The watchers of one prefix.
+#[derive(Debug)]
+struct Group {
+    prefix: Bytes,
     watchers: Vec<Watcher>,
 }
 
 #[derive(Debug)]
 struct Watcher {
-    prefix: Bytes,
     sender: mpsc::Sender<Batch>,
     lagged: Arc<AtomicBool>,
 }
@@ -65,7 +73,7 @@ impl WatchHub {
         WatchHub {
             state: Mutex::new(HubState {
                 published,
-                watchers: Vec::new(),
+                groups: Vec::new(),
             }),
             buffer: buffer.clamp(1, 1_000_000),
         }
@@ -80,12 +88,18 @@ impl WatchHub {
     pub(crate) fn subscribe(&self, prefix: Bytes) -> Subscription {
         let (sender, receiver) = mpsc::channel(self.buffer);
         let lagged = Arc::new(AtomicBool::new(false));
-        let mut state = lock(&self.state);
-        state.watchers.push(Watcher {
-            prefix,
+        let watcher = Watcher {
             sender,
             lagged: lagged.clone(),
-        });
+        };
+        let mut state = lock(&self.state);
+        match state.groups.iter_mut().find(|g| g.prefix == prefix) {
+            Some(group) => group.watchers.push(watcher),
+            None => state.groups.push(Group {
+                prefix,
+                watchers: vec![watcher],
+            }),
+        }
         Subscription {
             upto: state.published,
             receiver,
@@ -96,46 +110,55 @@ impl WatchHub {
     /// Delivers one revision. Callers publish every revision, in order, after it is
     /// readable from history.
     ///
-    /// The events are shared: a watcher whose prefix takes all of them (the common
-    /// case: one kind's watchers, one kind's writes) gets the same `Arc` as every other
-    /// such watcher, so the cost under the lock is one reference count and one queue
-    /// push per watcher; the copy into the stream's `Vec` happens on the watcher's own
-    /// task.
+    /// The events are shared: the watchers of a prefix that takes all of them (the
+    /// common case: one kind's watchers, one kind's writes) get the same `Arc`, and a
+    /// prefix that takes some of them gets one filtered batch for all its watchers, so
+    /// the cost under the lock is one reference count and one queue push per watcher;
+    /// the copy into the stream's `Vec` happens on the watcher's own task.
     pub(crate) fn publish(&self, revision: Revision, events: &Batch) {
         let mut state = lock(&self.state);
         state.published = revision;
-        state.watchers.retain(|watcher| {
+        state.groups.retain_mut(|group| {
+            let prefix = &group.prefix;
             let matching = events
                 .iter()
-                .filter(|event| event.kv.key.starts_with(&watcher.prefix))
+                .filter(|event| event.kv.key.starts_with(prefix))
                 .count();
             if matching == 0 {
-                return !watcher.sender.is_closed();
+                group.watchers.retain(|w| !w.sender.is_closed());
+                return !group.watchers.is_empty();
             }
-            let batch = if matching == events.len() {
+            let batch: Batch = if matching == events.len() {
                 events.clone()
             } else {
                 events
                     .iter()
-                    .filter(|event| event.kv.key.starts_with(&watcher.prefix))
+                    .filter(|event| event.kv.key.starts_with(prefix))
                     .cloned()
                     .collect()
             };
-            match watcher.sender.try_send(batch) {
-                Ok(()) => true,
-                Err(TrySendError::Full(_)) => {
-                    watcher.lagged.store(true, Ordering::Release);
-                    false
-                }
-                Err(TrySendError::Closed(_)) => false,
-            }
+            group
+                .watchers
+                .retain(|watcher| match watcher.sender.try_send(batch.clone()) {
+                    Ok(()) => true,
+                    Err(TrySendError::Full(_)) => {
+                        watcher.lagged.store(true, Ordering::Release);
+                        false
+                    }
+                    Err(TrySendError::Closed(_)) => false,
+                });
+            !group.watchers.is_empty()
         });
     }
 
     /// How many watchers are registered (for tests and metrics).
     #[cfg(test)]
     pub(crate) fn watchers(&self) -> usize {
-        lock(&self.state).watchers.len()
+        lock(&self.state)
+            .groups
+            .iter()
+            .map(|g| g.watchers.len())
+            .sum()
     }
 }
 
@@ -145,7 +168,7 @@ mod tests {
 
     use bytes::Bytes;
 
-    use super::WatchHub;
+    use super::{Batch, WatchHub};
     use crate::kv::{EventKind, KeyValue, WatchEvent};
 
     fn put(key: &'static str, revision: i64) -> WatchEvent {
@@ -180,5 +203,39 @@ mod tests {
         assert!(slow.receiver.try_recv().is_ok());
         assert!(slow.receiver.try_recv().is_err());
         assert_eq!(hub.published(), 3);
+    }
+
+    #[test]
+    fn each_prefix_gets_only_its_events_and_closed_watchers_go() {
+        let hub = WatchHub::new(0, 8);
+        let mut a1 = hub.subscribe(Bytes::from_static(b"/a/"));
+        let mut a2 = hub.subscribe(Bytes::from_static(b"/a/"));
+        let mut b = hub.subscribe(Bytes::from_static(b"/b/"));
+        let c = hub.subscribe(Bytes::from_static(b"/c/"));
+        hub.publish(1, &Arc::from([put("/a/x", 1), put("/b/y", 1)]));
+        let keys =
+            |batch: Batch| -> Vec<Bytes> { batch.iter().map(|e| e.kv.key.clone()).collect() };
+        assert_eq!(
+            keys(a1.receiver.try_recv().unwrap()),
+            [Bytes::from_static(b"/a/x")]
+        );
+        assert_eq!(
+            keys(a2.receiver.try_recv().unwrap()),
+            [Bytes::from_static(b"/a/x")]
+        );
+        assert_eq!(
+            keys(b.receiver.try_recv().unwrap()),
+            [Bytes::from_static(b"/b/y")]
+        );
+        assert_eq!(hub.watchers(), 4);
+        drop(c);
+        drop(a2);
+        hub.publish(2, &Arc::from([put("/a/z", 2)]));
+        assert_eq!(
+            keys(a1.receiver.try_recv().unwrap()),
+            [Bytes::from_static(b"/a/z")]
+        );
+        assert!(b.receiver.try_recv().is_err());
+        assert_eq!(hub.watchers(), 2);
     }
 }
