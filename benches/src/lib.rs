@@ -1,1 +1,3 @@
 //! Shared fixtures for the benches and performance harnesses.
+
+pub mod stats;

@@ -1,45 +1,9 @@
 //! Latency samples, one measurement's outcome, its `RESULT {json}` line, the table
 //! and the goals.
 
-use std::time::Duration;
-
 use serde_json::{Map, Value, json};
 
-/// Latencies in nanoseconds; percentiles by nearest rank over every sample.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Latencies(Vec<u64>);
-
-impl Latencies {
-    /// Adds one sample.
-    pub(crate) fn record(&mut self, latency: Duration) {
-        self.0
-            .push(u64::try_from(latency.as_nanos()).unwrap_or(u64::MAX));
-    }
-
-    /// Adds every sample of `other`.
-    pub(crate) fn merge(&mut self, other: Latencies) {
-        self.0.extend(other.0);
-    }
-
-    /// The samples taken.
-    pub(crate) fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// (p50, p99, max) in milliseconds; zeros without samples.
-    pub(crate) fn percentiles(mut self) -> (f64, f64, f64) {
-        self.0.sort_unstable();
-        let rank = |p: f64| {
-            if self.0.is_empty() {
-                return 0.0;
-            }
-            let n = self.0.len();
-            let i = ((p / 100.0) * n as f64).ceil() as usize;
-            self.0[i.clamp(1, n) - 1] as f64 / 1e6
-        };
-        (rank(50.0), rank(99.0), rank(100.0))
-    }
-}
+pub(crate) use benches::stats::Latencies;
 
 /// The outcome of one case at one concurrency.
 #[derive(Debug, Clone)]
@@ -66,7 +30,8 @@ impl Measurement {
         latencies: Latencies,
         errors: usize,
     ) -> Self {
-        let (p50_ms, p99_ms, max_ms) = latencies.percentiles();
+        let summary = latencies.summary();
+        let (p50_ms, p99_ms, max_ms) = (summary.p50_ms, summary.p99_ms, summary.max_ms);
         Measurement {
             case: case.to_owned(),
             concurrency,

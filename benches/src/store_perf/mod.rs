@@ -7,12 +7,12 @@ mod disk;
 mod etcd_server;
 mod kv_ops;
 mod report;
-mod stats;
 mod watch;
 
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use benches::stats;
 
 pub(crate) use backend::Backend;
 pub(crate) use report::{Measurement, goals, table};

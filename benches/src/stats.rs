@@ -1,47 +1,58 @@
-//! Latency samples and their percentiles (sorted vectors, nearest rank).
+//! Latency samples and their percentiles (sorted vectors, nearest rank), shared by
+//! the harnesses.
 
 use std::time::Duration;
 
 /// Latencies recorded during one measurement, in nanoseconds.
 #[derive(Debug, Default, Clone)]
-pub(crate) struct Latencies {
+pub struct Latencies {
     nanos: Vec<u64>,
 }
 
 /// Percentiles of a set of latencies, in milliseconds (0 when there were none).
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
-pub(crate) struct Summary {
+pub struct Summary {
     /// How many samples.
-    pub(crate) count: usize,
+    pub count: usize,
     /// Median.
-    pub(crate) p50_ms: f64,
+    pub p50_ms: f64,
     /// 99th percentile.
-    pub(crate) p99_ms: f64,
+    pub p99_ms: f64,
     /// Largest sample.
-    pub(crate) max_ms: f64,
+    pub max_ms: f64,
 }
 
 impl Latencies {
     /// Room for `n` samples.
-    pub(crate) fn with_capacity(n: usize) -> Self {
+    pub fn with_capacity(n: usize) -> Self {
         Latencies {
             nanos: Vec::with_capacity(n),
         }
     }
 
     /// Adds one sample.
-    pub(crate) fn record(&mut self, latency: Duration) {
+    pub fn record(&mut self, latency: Duration) {
         self.nanos
             .push(u64::try_from(latency.as_nanos()).unwrap_or(u64::MAX));
     }
 
+    /// How many samples were recorded.
+    pub fn len(&self) -> usize {
+        self.nanos.len()
+    }
+
+    /// Whether no sample was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.nanos.is_empty()
+    }
+
     /// Adds every sample of `other`.
-    pub(crate) fn merge(&mut self, other: Latencies) {
+    pub fn merge(&mut self, other: Latencies) {
         self.nanos.extend(other.nanos);
     }
 
     /// Sorts the samples and reads the percentiles.
-    pub(crate) fn summary(mut self) -> Summary {
+    pub fn summary(mut self) -> Summary {
         self.nanos.sort_unstable();
         Summary {
             count: self.nanos.len(),
