@@ -2,6 +2,7 @@
 
 mod codec;
 mod layout;
+mod pending;
 mod state;
 mod writer;
 
@@ -36,7 +37,8 @@ const QUEUE: usize = 4096;
 ///   not only a crash of the process. Writes go
 ///   through one writer task that commits every request waiting in one atomic sled
 ///   batch and one flush (group commit), so concurrent writers share the cost of a
-///   flush. Reads never see a write before it is durable.
+///   flush. Reads never see a write before it is durable, and never wait for a flush:
+///   while a group is being written they are served the committed state.
 /// - **History** (for watches from a past revision and reads at a past revision) is
 ///   kept on disk: one entry per revision with its events and the previous values, so
 ///   a past read undoes the later events from the current state. It is bounded by

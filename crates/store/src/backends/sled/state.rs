@@ -13,6 +13,7 @@ use super::codec::{decode_events, decode_i64, decode_record};
 use super::layout::{
     HISTORY, LEASE, META_COMPACTED, META_LAST_LEASE, META_REVISION, STATE, history_key, state_key,
 };
+use super::pending::{Pending, View};
 use crate::backends::options::StoreOptions;
 use crate::engine::{
     HistoryEntry, HistorySource, LeaseTable, StateView, WatchHub, collect_current, collect_past,
@@ -28,10 +29,12 @@ pub(super) struct Core {
     pub(super) db: sled::Db,
     /// sled's log file, synced after each group's flush (see `writer::commit`).
     pub(super) log_file: Option<std::fs::File>,
-    /// Readers hold it shared; the writer holds it exclusively from applying a group
-    /// until the group is flushed and published, so reads never see a write before it
-    /// is durable, nor half a group.
-    pub(super) gate: RwLock<()>,
+    /// The group being applied and flushed, if any. Readers hold the gate shared for a
+    /// whole read and take the keys that group changes from it, so reads never see a
+    /// write before it is durable, nor half a group; the writer holds it exclusively
+    /// only to install the pending group and to remove it once durable (see
+    /// [`super::pending`]).
+    pub(super) gate: RwLock<Option<Pending>>,
     /// The last committed revision (changed under the exclusive gate).
     pub(super) revision: AtomicI64,
     /// The compacted revision (changed under the exclusive gate).
@@ -70,7 +73,7 @@ impl Core {
         Ok(Core {
             db,
             log_file,
-            gate: RwLock::new(()),
+            gate: RwLock::new(None),
             revision: AtomicI64::new(revision),
             compacted: AtomicI64::new(compacted),
             last_lease: AtomicI64::new(last_lease),
@@ -85,21 +88,37 @@ impl Core {
 
     /// One key's current state.
     pub(super) fn get(&self, key: &[u8]) -> Result<Option<KeyValue>, KvError> {
-        let _gate = read(&self.gate);
-        read_key(&self.db, key)
+        let gate = read(&self.gate);
+        match self.view(gate.as_ref()).get(key) {
+            Some(committed) => Ok(committed),
+            None => read_key(&self.db, key),
+        }
+    }
+
+    /// What a read sees while holding the gate shared.
+    fn view<'a>(&self, pending: Option<&'a Pending>) -> View<'a> {
+        let committed = (
+            self.revision.load(Ordering::Acquire),
+            self.compacted.load(Ordering::Acquire),
+        );
+        View::new(committed, pending)
     }
 
     /// A range read.
     pub(super) fn range(&self, request: &RangeRequest) -> Result<RangeResponse, KvError> {
-        let _gate = read(&self.gate);
-        let current = self.revision.load(Ordering::Acquire);
-        let at = read_revision(request, current, self.compacted.load(Ordering::Acquire))?;
+        let gate = read(&self.gate);
+        let view = self.view(gate.as_ref());
+        let current = view.revision;
+        let at = read_revision(request, current, view.compacted)?;
+        let lower = lower_bound(request);
+        let state = view.scan(lower.clone(), self.scan(lower));
         if at == current {
-            return collect_current(request, at, self.scan(request));
+            return collect_current(request, at, state);
         }
+        // Only committed history: a pending group's entries are above `current`.
         let newest_first = self
             .db
-            .range(history_key(at + 1).to_vec()..vec![HISTORY + 1])
+            .range(history_key(at + 1)..=history_key(current))
             .rev()
             .flat_map(|entry| {
                 match entry
@@ -110,11 +129,12 @@ impl Core {
                     Err(error) => vec![Err(error)],
                 }
             });
-        collect_past(request, at, self.scan(request), newest_first)
+        collect_past(request, at, state, newest_first)
     }
 
-    fn scan(&self, request: &RangeRequest) -> impl Iterator<Item = Result<KeyValue, KvError>> + '_ {
-        let lower = match lower_bound(request) {
+    /// The database's state from `lower` on (not yet corrected for a pending group).
+    fn scan(&self, lower: Bound<Bytes>) -> impl Iterator<Item = Result<KeyValue, KvError>> + '_ {
+        let lower = match lower {
             Bound::Included(key) => Bound::Included(state_key(&key)),
             Bound::Excluded(key) => Bound::Excluded(state_key(&key)),
             Bound::Unbounded => Bound::Included(vec![STATE]),
@@ -139,8 +159,11 @@ impl HistorySource for Core {
         upto: Revision,
         limit: usize,
     ) -> Result<Vec<HistoryEntry>, KvError> {
-        let _gate = read(&self.gate);
-        let compacted = self.compacted.load(Ordering::Acquire);
+        let gate = read(&self.gate);
+        let view = self.view(gate.as_ref());
+        let compacted = view.compacted;
+        // Only committed history: a pending group's entries are above its revision.
+        let upto = upto.min(view.revision);
         if after >= upto {
             return Ok(Vec::new());
         }

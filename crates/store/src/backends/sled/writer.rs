@@ -4,7 +4,8 @@
 //! [`MAX_GROUP`]), plans them one after the other against the database plus the
 //! group's earlier changes, builds one sled batch with all their changes, the new
 //! metadata and any due compaction, applies it atomically, flushes once (on tokio's
-//! blocking pool), publishes the revisions to watchers (back on the writer task),
+//! blocking pool; readers meanwhile see the committed state, see [`super::pending`]),
+//! publishes the revisions to watchers (back on the writer task),
 //! and only then answers every request of the group. A request
 //! is acknowledged only once it is on disk; concurrent writers share the flush.
 //!
@@ -24,6 +25,7 @@ use super::codec::{encode_events, encode_i64, encode_record};
 use super::layout::{
     META_COMPACTED, META_LAST_LEASE, META_REVISION, history_key, lease_key, state_key,
 };
+use super::pending::{Before, Pending};
 use super::state::{Core, Overlay, storage};
 use crate::engine::{Batch, LeaseTable, Plan, lock, plan_revoke, plan_txn, write};
 use crate::kv::{EventKind, KvError, LeaseId, Revision, Txn, TxnResponse, WatchEvent};
@@ -120,6 +122,7 @@ fn commit_group(
             changes: HashMap::new(),
         },
         batch: sled::Batch::default(),
+        before: Before::new(),
         dirty: false,
         revision: core.revision.load(Ordering::Acquire),
         compacted: core.compacted.load(Ordering::Acquire),
@@ -169,6 +172,9 @@ struct Group<'a> {
     now: Instant,
     overlay: Overlay<'a>,
     batch: sled::Batch,
+    /// The committed state of every key the group changes, for readers (see
+    /// [`super::pending`]).
+    before: Before,
     dirty: bool,
     revision: Revision,
     compacted: Revision,
@@ -266,6 +272,10 @@ impl Group<'_> {
         let revision = self.revision + 1;
         for event in &events {
             let key = &event.kv.key;
+            // The first change of a key in the group has its committed state.
+            if !self.before.contains_key(key) {
+                self.before.insert(key.clone(), event.prev_kv.clone());
+            }
             match event.kind {
                 EventKind::Put => {
                     self.batch.insert(state_key(key), encode_record(&event.kv));
@@ -306,19 +316,27 @@ impl Group<'_> {
         self.batch
             .insert(META_LAST_LEASE, &encode_i64(self.last_lease));
         let core = self.core;
-        {
-            // Readers wait until the group is durable: nothing unacknowledged is seen.
-            let _gate = write(&core.gate);
-            core.db.apply_batch(self.batch).map_err(storage)?;
-            core.db.flush().map_err(storage)?;
-            if let Some(log) = &core.log_file {
-                log.sync_data().map_err(KvError::storage)?;
-            }
-            core.flushes.fetch_add(1, Ordering::Relaxed);
-            core.revision.store(self.revision, Ordering::Release);
-            core.compacted.store(self.compacted, Ordering::Release);
-            core.last_lease.store(self.last_lease, Ordering::Release);
+        // From here until the group is durable, readers see the committed state of the
+        // keys it changes, and the committed revisions, without waiting for the disk.
+        *write(&core.gate) = Some(Pending {
+            revision: core.revision.load(Ordering::Acquire),
+            compacted: self.compacted,
+            before: std::mem::take(&mut self.before),
+        });
+        core.db.apply_batch(self.batch).map_err(storage)?;
+        core.db.flush().map_err(storage)?;
+        if let Some(log) = &core.log_file {
+            log.sync_data().map_err(KvError::storage)?;
         }
+        // (After a failure the pending group stays: readers keep the committed state,
+        // and the writer refuses further work.)
+        let mut gate = write(&core.gate);
+        core.flushes.fetch_add(1, Ordering::Relaxed);
+        core.revision.store(self.revision, Ordering::Release);
+        core.compacted.store(self.compacted, Ordering::Release);
+        core.last_lease.store(self.last_lease, Ordering::Release);
+        *gate = None;
+        drop(gate);
         Ok(self.published)
     }
 }
