@@ -66,6 +66,11 @@ use clap::Parser;
 
 use apiserver_perf::{Case, Measurement, Placement, Plan};
 
+/// The allocator the `apiserver` example serves with (the server half of this binary
+/// should run as the shipped server does).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Measures the API server over HTTPS on loopback.
 #[derive(Debug, Parser)]
 #[command(name = "apiserver-perf")]
