@@ -87,6 +87,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// The allocator the project's server binaries use.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use store_perf::{Backend, Measurement, Op, Plan};
 
 /// Measures the store's backends (memory, sled, etcd) side by side.
