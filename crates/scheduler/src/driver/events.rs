@@ -132,9 +132,30 @@ pub(super) fn pods_relisted(shared: &Shared, pods: Vec<Pod>) {
     for key in stale {
         pod_delete(shared, &key);
     }
-    for p in pods {
+    // A re-list after a watch was cut off returns mostly what the cache and the queue
+    // already hold: those pods are skipped (re-adding them would copy every node).
+    let changed: Vec<Pod> = {
+        let st = shared.lock();
+        pods.into_iter()
+            .filter(|p| !known_version(&st, p))
+            .collect()
+    };
+    for p in changed {
         pod_upsert(shared, p);
     }
+}
+
+/// True if the cache or the queue holds exactly this version of the pod.
+fn known_version(st: &super::State, pod: &Pod) -> bool {
+    let rv = pod.metadata.resource_version.as_str();
+    if rv.is_empty() {
+        return false;
+    }
+    let key = pod_key(pod);
+    st.cache
+        .pod(&key)
+        .or_else(|| st.queue.queued_pod(&key))
+        .is_some_and(|info| info.pod.metadata.resource_version == rv)
 }
 
 fn listed_known(st: &super::State) -> Vec<String> {
@@ -154,7 +175,22 @@ pub(super) fn nodes_relisted(shared: &Shared, nodes: Vec<Node>) {
     for n in stale {
         node_delete(shared, &n);
     }
-    for n in nodes {
+    let changed: Vec<Node> = {
+        let st = shared.lock();
+        nodes
+            .into_iter()
+            .filter(|n| {
+                let rv = n.metadata.resource_version.as_str();
+                rv.is_empty()
+                    || st
+                        .cache
+                        .node(&n.metadata.name)
+                        .and_then(|info| info.node())
+                        .is_none_or(|known| known.metadata.resource_version != rv)
+            })
+            .collect()
+    };
+    for n in changed {
         node_upsert(shared, n);
     }
 }

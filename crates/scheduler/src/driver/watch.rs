@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use client::{Api, ListParams, WatchEvent, WatchParams};
+use client::{Api, ClientError, ListParams, ObjectList, WatchEvent, WatchParams};
 use core_types::apps_v1::{ReplicaSet, StatefulSet};
 use core_types::core_v1::{Namespace, Node, Pod, ReplicationController, Service};
 use core_types::policy_v1::PodDisruptionBudget;
@@ -124,6 +124,30 @@ where
     Ok(tokio::spawn(watch_loop(shared, api, rv, on_event, on_list)))
 }
 
+/// A re-list after a watch was cut off: first from the server's watch cache
+/// (resourceVersion "0", no storage read), as long as that is not older than what the
+/// watch delivered (`seen`); else a consistent read.
+async fn relist_from_cache<K>(api: &Api<K>, seen: &str) -> Result<ObjectList<K>, ClientError>
+where
+    K: Resource + DeserializeOwned + Send + Sync + 'static,
+{
+    let cached = ListParams::default().resource_version("0");
+    let list = api.list(&cached).await?;
+    if not_older(list.resource_version(), seen) {
+        return Ok(list);
+    }
+    api.list(&ListParams::default()).await
+}
+
+/// True if resourceVersion `a` is known to be at least `b` (both numeric, as the
+/// store's revisions are); an opaque version is not trusted.
+fn not_older(a: &str, b: &str) -> bool {
+    match (a.parse::<u64>(), b.parse::<u64>()) {
+        (Ok(a), Ok(b)) => a >= b,
+        _ => b.is_empty(),
+    }
+}
+
 async fn watch_loop<K>(
     shared: Arc<Shared>,
     api: Api<K>,
@@ -166,7 +190,7 @@ async fn watch_loop<K>(
             }
         }
         if relist {
-            match api.list(&ListParams::default()).await {
+            match relist_from_cache(&api, &rv).await {
                 Ok(list) => {
                     rv = list.resource_version().to_owned();
                     on_list(&shared, list.items);
@@ -177,5 +201,21 @@ async fn watch_loop<K>(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::not_older;
+
+    #[test]
+    fn cached_list_must_not_be_older_than_the_watch() {
+        assert!(not_older("10", "9"));
+        assert!(not_older("10", "10"));
+        assert!(!not_older("9", "10"));
+        // Opaque versions: only usable when nothing was seen yet.
+        assert!(!not_older("abc", "10"));
+        assert!(!not_older("10", "abc"));
+        assert!(not_older("abc", ""));
     }
 }
