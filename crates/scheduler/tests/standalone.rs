@@ -140,16 +140,31 @@ fn node_affinity_verdicts_follow_node_label_updates() {
     let now = Instant::now();
     // Verdicts for the zone1 selector are memoized on both nodes; a bound pod on "b"
     // (a pod change) must not disturb them.
-    assert_eq!(s.schedule_pod(&requiring_zone("p1", "zone1")).unwrap().node, "a");
+    assert_eq!(
+        s.schedule_pod(&requiring_zone("p1", "zone1")).unwrap().node,
+        "a"
+    );
     s.add_pod(bound(pod("other", 100, GI), "b"), now);
-    assert_eq!(s.schedule_pod(&requiring_zone("p2", "zone1")).unwrap().node, "a");
+    assert_eq!(
+        s.schedule_pod(&requiring_zone("p2", "zone1")).unwrap().node,
+        "a"
+    );
     // The zones swap: the memoized verdicts must not survive the label update.
     s.add_node(with_label(node("a", 4000, 8 * GI), ZONE, "zone2"));
     s.add_node(with_label(node("b", 4000, 8 * GI), ZONE, "zone1"));
-    assert_eq!(s.schedule_pod(&requiring_zone("p3", "zone1")).unwrap().node, "b");
+    assert_eq!(
+        s.schedule_pod(&requiring_zone("p3", "zone1")).unwrap().node,
+        "b"
+    );
     // Another selector gets its own verdicts.
-    assert_eq!(s.schedule_pod(&requiring_zone("p4", "zone2")).unwrap().node, "a");
-    assert_eq!(s.schedule_pod(&requiring_zone("p5", "zone1")).unwrap().node, "b");
+    assert_eq!(
+        s.schedule_pod(&requiring_zone("p4", "zone2")).unwrap().node,
+        "a"
+    );
+    assert_eq!(
+        s.schedule_pod(&requiring_zone("p5", "zone1")).unwrap().node,
+        "b"
+    );
     // A label removed: no node fits.
     s.add_node(node("b", 4000, 8 * GI));
     assert!(s.schedule_pod(&requiring_zone("p6", "zone1")).is_err());

@@ -49,7 +49,7 @@ impl Clone for NodeObjectMemo {
 /// when it changes while a snapshot still holds the old version.
 ///
 /// Layout: the fields every filter and score reads for every node (flags, resources,
-/// pod count, score and node memos) come first, contiguous (`repr(C)`) and cache-line aligned,
+/// pod count, score and node memos, the node pointer) come first, contiguous (`repr(C)`) and cache-line aligned,
 /// so a cycle touching hundreds of nodes reads three adjacent cache lines per node
 /// (which the hardware fetches together) and never the node object itself on the
 /// common path. What only a memo miss or a rare filter reads comes after.
@@ -63,13 +63,23 @@ pub struct NodeInfo {
     pods: Vec<Arc<PodInfo>>,
     memo: ScoreMemo,
     node_memo: NodeObjectMemo,
+    node: Option<Arc<Node>>,
     non_zero_requested: Resource,
     generation: u64,
-    node: Option<Arc<Node>>,
     pods_with_affinity: Vec<Arc<PodInfo>>,
+    /// Pods with terms InterPodAffinity's scoring reads on existing pods (required
+    /// affinity, preferred affinity or anti-affinity).
+    pods_scoring_affinity: usize,
     pods_with_required_anti_affinity: Vec<Arc<PodInfo>>,
     used_ports: Vec<HostPort>,
     images: Arc<HashMap<String, i64>>,
+}
+
+/// True if InterPodAffinity's scoring reads terms of `pod` when it is an existing pod.
+fn scores_affinity(pod: &PodInfo) -> bool {
+    !pod.required_affinity_terms.is_empty()
+        || !pod.preferred_affinity_terms.is_empty()
+        || !pod.preferred_anti_affinity_terms.is_empty()
 }
 
 impl NodeInfo {
@@ -160,6 +170,12 @@ impl NodeInfo {
         &self.pods_with_affinity
     }
 
+    /// True if some pod on the node has required affinity, preferred affinity or
+    /// preferred anti-affinity terms (what scoring reads on existing pods).
+    pub fn has_pods_scoring_affinity(&self) -> bool {
+        self.pods_scoring_affinity > 0
+    }
+
     /// The pods with required anti-affinity terms.
     pub fn pods_with_required_anti_affinity(&self) -> &[Arc<PodInfo>] {
         &self.pods_with_required_anti_affinity
@@ -209,6 +225,9 @@ impl NodeInfo {
         if pod.has_affinity() {
             self.pods_with_affinity.push(pod.clone());
         }
+        if scores_affinity(&pod) {
+            self.pods_scoring_affinity += 1;
+        }
         if !pod.required_anti_affinity_terms.is_empty() {
             self.pods_with_required_anti_affinity.push(pod.clone());
         }
@@ -220,6 +239,9 @@ impl NodeInfo {
         let at = self.pods.iter().position(|p| p.key == key)?;
         self.memo = ScoreMemo::default();
         let pod = self.pods.swap_remove(at);
+        if scores_affinity(&pod) {
+            self.pods_scoring_affinity = self.pods_scoring_affinity.saturating_sub(1);
+        }
         self.pods_with_affinity.retain(|p| p.key != key);
         self.pods_with_required_anti_affinity
             .retain(|p| p.key != key);
@@ -283,7 +305,7 @@ impl NodeInfo {
         u64::from(self.unschedulable)
             ^ self.requested.milli_cpu as u64
             ^ self.pods.len() as u64
-            ^ self.non_zero_requested.memory as u64
+            ^ u64::from(self.node.is_some())
     }
 
     /// True if a pod with `key` is on the node.

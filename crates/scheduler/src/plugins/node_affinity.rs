@@ -112,8 +112,8 @@ fn memo_key(pod: &Pod, added: Option<&NodeAffinitySpec>) -> u64 {
             .as_ref()
     });
     // The JSON form is a faithful encoding of the terms (the types have no `Hash`).
-    let encoded = serde_json::to_vec(&(&pod.spec.node_selector, required, added))
-        .unwrap_or_default();
+    let encoded =
+        serde_json::to_vec(&(&pod.spec.node_selector, required, added)).unwrap_or_default();
     let mut h = std::collections::hash_map::DefaultHasher::new();
     encoded.hash(&mut h);
     h.finish()
