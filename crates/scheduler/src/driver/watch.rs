@@ -242,19 +242,28 @@ async fn watch_loop<K>(
             .resource_version(rv.clone())
             .bookmarks();
         let mut relist = false;
+        // Whether this watch moved `rv` on. A watch cut off for falling behind ends
+        // with Gone too: then watching again from `rv` replays the server's recent
+        // changes, which is far cheaper than a re-list. Only a watch that is Gone
+        // before delivering anything (`rv` is older than the server keeps) re-lists.
+        let mut progressed = false;
         match api.watch(&params).await {
             Ok(mut stream) => {
                 while let Some(item) = stream.next().await {
                     match item {
-                        Ok(WatchEvent::Bookmark { resource_version }) => rv = resource_version,
+                        Ok(WatchEvent::Bookmark { resource_version }) => {
+                            progressed |= resource_version != rv;
+                            rv = resource_version;
+                        }
                         Ok(event) => {
                             if let Some(o) = event.object() {
                                 rv = o.meta().resource_version.clone();
                             }
+                            progressed = true;
                             on_event(&shared, event);
                         }
                         Err(e) if e.is_gone() => {
-                            relist = true;
+                            relist = !progressed;
                             break;
                         }
                         Err(e) => {
