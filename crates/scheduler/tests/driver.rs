@@ -159,7 +159,7 @@ async fn recovers_from_a_watch_cut_off_for_falling_behind() {
         WatchCacheConfig::default().subscriber_queue(2),
     );
     let cache = in_process
-        .watch_cache(&Pod::resource())
+        .watch_cache(Pod::resource())
         .await
         .unwrap()
         .unwrap();
