@@ -308,6 +308,19 @@ impl NodeInfo {
             ^ u64::from(self.node.is_some())
     }
 
+    /// Like [`touch`](Self::touch), for the node object's labels (every key and
+    /// value): for cycles whose filters look labels up on every node (pod
+    /// affinity).
+    #[inline]
+    pub(crate) fn touch_labels(&self) -> u64 {
+        self.node.as_ref().map_or(0, |n| {
+            n.metadata.labels.iter().fold(0, |acc, (k, v)| {
+                let first = |s: &str| u64::from(s.as_bytes().first().copied().unwrap_or(0));
+                acc ^ first(k) ^ first(v)
+            })
+        })
+    }
+
     /// True if a pod with `key` is on the node.
     pub fn has_pod(&self, key: &str) -> bool {
         self.pods.iter().any(|p| p.key == key)

@@ -239,11 +239,24 @@ impl Algorithm {
             // time, ahead of the filters, so the misses overlap.
             let mut ahead = start;
             let mut touched = 0_usize;
+            // When InterPodAffinity's filter looks labels up on every node (the pod
+            // has pod (anti-)affinity terms, or existing pods have required
+            // anti-affinity), the labels are touched ahead too. (PodTopologySpread
+            // keeps its domains in the node memo and does not need it.)
+            let labels_read = pod.has_affinity()
+                || snapshot
+                    .nodes_with_required_anti_affinity_pods()
+                    .next()
+                    .is_some();
             for k in 0..n {
                 if k == touched {
                     let mut sum = 0_u64;
                     for _ in 0..TOUCH_BATCH.min(n - k) {
-                        sum ^= all[position(ahead)].touch();
+                        let node = &all[position(ahead)];
+                        sum ^= node.touch();
+                        if labels_read {
+                            sum ^= node.touch_labels();
+                        }
                         ahead = if ahead + 1 == n { 0 } else { ahead + 1 };
                     }
                     std::hint::black_box(sum);
