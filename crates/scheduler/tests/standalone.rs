@@ -38,13 +38,14 @@ fn unschedulable_message_and_requeue_on_node_add() {
     let now = Instant::now();
     s.add_pod(pod("big", 2000, GI), now);
     let d = s.schedule_next(now).unwrap();
+    // "a" is smaller than the pod and "b" is tainted: preemption helps on neither.
     let Decision::Unschedulable { error, .. } = d else {
         panic!("{d:?}")
     };
     assert_eq!(
         error.to_string(),
         "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {dedicated: gpu}. \
-         preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling."
+         preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling."
     );
     assert_eq!(s.queue().unschedulable_len(), 1);
     // A node arrives: the pod moves back (to backoff: it just failed).
