@@ -146,3 +146,69 @@ async fn preemption_deletes_victims_then_binds() {
     assert_eq!(sched.stats().preemptions, 1);
     task.abort();
 }
+
+#[tokio::test(start_paused = true)]
+async fn recovers_from_a_watch_cut_off_for_falling_behind() {
+    use core_types::StaticResource;
+    use store::WatchCacheConfig;
+    // Watch queues of 2 events: creating pods in a burst cuts the driver's pod
+    // watch off; it must resume (from where it was, or by re-listing) and miss
+    // nothing.
+    let in_process = InProcessClient::with_watch_cache(
+        Arc::new(MemoryStore::new()),
+        WatchCacheConfig::default().subscriber_queue(2),
+    );
+    let cache = in_process
+        .watch_cache(Pod::resource())
+        .await
+        .unwrap()
+        .unwrap();
+    let c: Arc<dyn Client> = Arc::new(in_process);
+    let nodes: Api<Node> = Api::all(c.clone());
+    nodes
+        .create(&PostParams::default(), &node("n0", 64_000, 64 * GI))
+        .await
+        .unwrap();
+    let sched = InClusterScheduler::builder(c.clone())
+        .dedicated_thread(false)
+        .watch_cluster_objects(false)
+        .build()
+        .unwrap();
+    sched.pause();
+    let runner = sched.clone();
+    let task = tokio::spawn(async move { runner.run(futures::future::pending::<()>()).await });
+    let probe = sched.clone();
+    wait_until("node cached", || {
+        let s = probe.clone();
+        async move { s.inspect(|c, _| c.node_count()) == 1 }
+    })
+    .await;
+    let pods: Api<Pod> = Api::namespaced(c.clone(), "default");
+    for i in 0..40 {
+        let mut p = pod(&format!("p{i}"), 100, GI / 4);
+        p.metadata.uid.clear();
+        pods.create(&PostParams::default(), &p).await.unwrap();
+    }
+    let probe = sched.clone();
+    wait_until("every pod queued", || {
+        let s = probe.clone();
+        async move { s.inspect(|_, q| q.active_len()) == 40 }
+    })
+    .await;
+    assert!(
+        cache.stats().cut_off > 0,
+        "the burst should cut the watch off"
+    );
+    sched.resume();
+    wait_until("every pod bound", || async {
+        bound_count(&pods).await == 40
+    })
+    .await;
+    let probe = sched.clone();
+    wait_until("every binding seen", || {
+        let s = probe.clone();
+        async move { s.inspect(|c, q| c.pod_count() == 40 && q.is_empty()) }
+    })
+    .await;
+    task.abort();
+}

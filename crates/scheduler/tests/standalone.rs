@@ -38,13 +38,14 @@ fn unschedulable_message_and_requeue_on_node_add() {
     let now = Instant::now();
     s.add_pod(pod("big", 2000, GI), now);
     let d = s.schedule_next(now).unwrap();
+    // "a" is smaller than the pod and "b" is tainted: preemption helps on neither.
     let Decision::Unschedulable { error, .. } = d else {
         panic!("{d:?}")
     };
     assert_eq!(
         error.to_string(),
         "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {dedicated: gpu}. \
-         preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling."
+         preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling."
     );
     assert_eq!(s.queue().unschedulable_len(), 1);
     // A node arrives: the pod moves back (to backoff: it just failed).
@@ -105,4 +106,67 @@ fn explain_lists_every_filter_and_score() {
     assert_eq!(fit.reasons, vec!["Insufficient cpu".to_owned()]);
     let text = e.to_string();
     assert!(text.contains("Insufficient cpu"), "{text}");
+}
+
+fn requiring_zone(name: &str, zone: &str) -> core_types::core_v1::Pod {
+    use core_types::core_v1::{
+        Affinity, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm,
+    };
+    let mut p = pod(name, 100, GI);
+    p.spec.affinity = Some(Affinity {
+        node_affinity: Some(NodeAffinity {
+            required_during_scheduling_ignored_during_execution: Some(NodeSelector {
+                node_selector_terms: vec![NodeSelectorTerm {
+                    match_expressions: vec![NodeSelectorRequirement {
+                        key: "topology.kubernetes.io/zone".into(),
+                        operator: "In".into(),
+                        values: vec![zone.into()],
+                    }],
+                    ..Default::default()
+                }],
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    });
+    p
+}
+
+#[test]
+fn node_affinity_verdicts_follow_node_label_updates() {
+    const ZONE: &str = "topology.kubernetes.io/zone";
+    let mut s = Scheduler::new().unwrap();
+    s.add_node(with_label(node("a", 4000, 8 * GI), ZONE, "zone1"));
+    s.add_node(with_label(node("b", 4000, 8 * GI), ZONE, "zone2"));
+    let now = Instant::now();
+    // Verdicts for the zone1 selector are memoized on both nodes; a bound pod on "b"
+    // (a pod change) must not disturb them.
+    assert_eq!(
+        s.schedule_pod(&requiring_zone("p1", "zone1")).unwrap().node,
+        "a"
+    );
+    s.add_pod(bound(pod("other", 100, GI), "b"), now);
+    assert_eq!(
+        s.schedule_pod(&requiring_zone("p2", "zone1")).unwrap().node,
+        "a"
+    );
+    // The zones swap: the memoized verdicts must not survive the label update.
+    s.add_node(with_label(node("a", 4000, 8 * GI), ZONE, "zone2"));
+    s.add_node(with_label(node("b", 4000, 8 * GI), ZONE, "zone1"));
+    assert_eq!(
+        s.schedule_pod(&requiring_zone("p3", "zone1")).unwrap().node,
+        "b"
+    );
+    // Another selector gets its own verdicts.
+    assert_eq!(
+        s.schedule_pod(&requiring_zone("p4", "zone2")).unwrap().node,
+        "a"
+    );
+    assert_eq!(
+        s.schedule_pod(&requiring_zone("p5", "zone1")).unwrap().node,
+        "b"
+    );
+    // A label removed: no node fits.
+    s.add_node(node("b", 4000, 8 * GI));
+    assert!(s.schedule_pod(&requiring_zone("p6", "zone1")).is_err());
 }

@@ -22,6 +22,7 @@ pub struct Snapshot {
     pub(crate) index: HashMap<String, usize>,
     pub(crate) with_affinity: Vec<usize>,
     pub(crate) with_required_anti_affinity: Vec<usize>,
+    pub(crate) with_scoring_affinity: Vec<usize>,
     pub(crate) generation: u64,
     pub(crate) epoch: u64,
     pub(crate) source: u64,
@@ -72,6 +73,12 @@ impl Snapshot {
         self.with_affinity.iter().map(|i| &self.nodes[*i])
     }
 
+    /// Nodes with at least one pod that has required affinity, preferred affinity or
+    /// preferred anti-affinity terms.
+    pub fn nodes_with_scoring_affinity_pods(&self) -> impl Iterator<Item = &Arc<NodeInfo>> {
+        self.with_scoring_affinity.iter().map(|i| &self.nodes[*i])
+    }
+
     /// Nodes with at least one pod that has required anti-affinity terms.
     pub fn nodes_with_required_anti_affinity_pods(&self) -> impl Iterator<Item = &Arc<NodeInfo>> {
         self.with_required_anti_affinity
@@ -114,7 +121,11 @@ impl Snapshot {
     pub(crate) fn rebuild_affinity_lists(&mut self) {
         self.with_affinity.clear();
         self.with_required_anti_affinity.clear();
+        self.with_scoring_affinity.clear();
         for (i, n) in self.nodes.iter().enumerate() {
+            if n.has_pods_scoring_affinity() {
+                self.with_scoring_affinity.push(i);
+            }
             if !n.pods_with_affinity().is_empty() {
                 self.with_affinity.push(i);
             }
@@ -136,6 +147,11 @@ impl Snapshot {
             &mut self.with_required_anti_affinity,
             i,
             !n.pods_with_required_anti_affinity().is_empty(),
+        );
+        sync_member(
+            &mut self.with_scoring_affinity,
+            i,
+            n.has_pods_scoring_affinity(),
         );
     }
 }

@@ -1,14 +1,15 @@
 //! Applying watch events to the cache and the queue (kube-scheduler's event handlers).
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
+use core_types::ObjectMeta;
 use core_types::apps_v1::{ReplicaSet, StatefulSet};
 use core_types::core_v1::{Namespace, Node, Pod, ReplicationController, Service};
 use core_types::policy_v1::PodDisruptionBudget;
 use core_types::selector::Selector;
 
-use super::{Shared, now};
+use super::watch::Listed;
+use super::{Shared, State, now};
 use crate::cache::{DisruptionBudget, WorkloadSelector};
 use crate::framework::{ActionType, ClusterEvent, EventResource, PodInfo, pod_key};
 
@@ -116,45 +117,60 @@ pub(super) fn node_delete(shared: &Shared, name: &str) {
     );
 }
 
-/// Reconciles the cache and the queue with a full list of pods.
-pub(super) fn pods_relisted(shared: &Shared, pods: Vec<Pod>) {
-    let listed: HashSet<String> = pods.iter().map(pod_key).collect();
+/// Reconciles the cache and the queue with a full list of pods: bound pods not listed
+/// are deleted, listed ones not already held in their version are applied.
+pub(super) fn pods_relisted(shared: &Shared, listed: Listed<Pod>) {
     let stale: Vec<String> = {
         let st = shared.lock();
-        let mut stale = Vec::new();
-        for key in listed_known(&st) {
-            if !listed.contains(&key) {
-                stale.push(key);
-            }
-        }
-        stale
+        st.cache
+            .pod_keys()
+            .into_iter()
+            .filter(|key| !listed.keys.contains(key))
+            .collect()
     };
     for key in stale {
         pod_delete(shared, &key);
     }
-    for p in pods {
+    for p in listed.items {
         pod_upsert(shared, p);
     }
 }
 
-fn listed_known(st: &super::State) -> Vec<String> {
-    st.cache.pod_keys()
+/// True if the cache or the queue holds exactly this version of the pod (`key`).
+pub(super) fn holds_pod(st: &State, key: &str, meta: &ObjectMeta) -> bool {
+    let rv = meta.resource_version.as_str();
+    !rv.is_empty()
+        && st
+            .cache
+            .pod(key)
+            .or_else(|| st.queue.queued_pod(key))
+            .is_some_and(|info| info.pod.metadata.resource_version == rv)
+}
+
+/// True if the cache holds exactly this version of the node (`name`).
+pub(super) fn holds_node(st: &State, name: &str, meta: &ObjectMeta) -> bool {
+    let rv = meta.resource_version.as_str();
+    !rv.is_empty()
+        && st
+            .cache
+            .node(name)
+            .and_then(|info| info.node())
+            .is_some_and(|known| known.metadata.resource_version == rv)
 }
 
 /// Reconciles the cache with a full list of nodes.
-pub(super) fn nodes_relisted(shared: &Shared, nodes: Vec<Node>) {
-    let listed: HashSet<&str> = nodes.iter().map(|n| n.metadata.name.as_str()).collect();
+pub(super) fn nodes_relisted(shared: &Shared, listed: Listed<Node>) {
     let stale: Vec<String> = shared
         .lock()
         .cache
         .node_names()
         .into_iter()
-        .filter(|n| !listed.contains(n.as_str()))
+        .filter(|n| !listed.keys.contains(n))
         .collect();
     for n in stale {
         node_delete(shared, &n);
     }
-    for n in nodes {
+    for n in listed.items {
         node_upsert(shared, n);
     }
 }

@@ -3,34 +3,72 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use client::{Api, ListParams, WatchEvent, WatchParams};
+use std::collections::HashSet;
+
+use client::{Api, ClientError, ListParams, WatchEvent, WatchParams, from_dynamic};
 use core_types::apps_v1::{ReplicaSet, StatefulSet};
 use core_types::core_v1::{Namespace, Node, Pod, ReplicationController, Service};
 use core_types::policy_v1::PodDisruptionBudget;
-use core_types::{Resource, StaticResource};
+use core_types::{DynamicObject, ObjectMeta, Resource, StaticResource};
 use futures::StreamExt;
 use serde::de::DeserializeOwned;
 use tokio::task::JoinHandle;
 
-use super::{Shared, events};
+use super::{Shared, State, events};
 use crate::error::DriverError;
-use crate::framework::pod_key;
+use crate::framework::{pod_key, pod_key_of};
 
 type OnEvent<K> = fn(&Shared, WatchEvent<K>);
-type OnList<K> = fn(&Shared, Vec<K>);
+type OnList<K> = fn(&Shared, Listed<K>);
+
+/// A full list of a kind, as the event handlers get it.
+pub(super) struct Listed<K> {
+    /// The key of every listed object (filled for kinds with a [`Known`] test).
+    pub(super) keys: HashSet<String>,
+    /// The listed objects, except (on a re-list) those the driver already holds in
+    /// the listed version: they are not even converted.
+    pub(super) items: Vec<K>,
+}
+
+/// For kinds re-listed with a shortcut: the key of an object, and whether the driver
+/// holds exactly this version already.
+#[derive(Clone, Copy)]
+pub(super) struct Known {
+    key: fn(&ObjectMeta) -> String,
+    holds: fn(&State, &str, &ObjectMeta) -> bool,
+}
+
+impl<K: Resource> Listed<K> {
+    fn all(items: Vec<K>, known: Option<Known>) -> Self {
+        let keys = match known {
+            Some(k) => items.iter().map(|o| (k.key)(o.meta())).collect(),
+            None => HashSet::new(),
+        };
+        Listed { keys, items }
+    }
+}
 
 /// Lists nodes and pods (so the first cycles see the cluster), then starts a watch
 /// task per kind.
 pub(super) async fn start(shared: &Arc<Shared>) -> Result<Vec<JoinHandle<()>>, DriverError> {
     let mut tasks = Vec::new();
-    tasks.push(spawn_kind::<Node>(shared, on_node, events::nodes_relisted).await?);
-    tasks.push(spawn_kind::<Pod>(shared, on_pod, events::pods_relisted).await?);
+    let nodes = Known {
+        key: |m| m.name.clone(),
+        holds: events::holds_node,
+    };
+    let pods = Known {
+        key: pod_key_of,
+        holds: events::holds_pod,
+    };
+    tasks.push(spawn_kind::<Node>(shared, on_node, events::nodes_relisted, Some(nodes)).await?);
+    tasks.push(spawn_kind::<Pod>(shared, on_pod, events::pods_relisted, Some(pods)).await?);
     if shared.watch_cluster_objects {
         tasks.push(
             spawn_kind::<Namespace>(
                 shared,
                 |s, e| simple(s, e, events::namespace),
                 |s, l| list_simple(s, l, events::namespace),
+                None,
             )
             .await?,
         );
@@ -39,6 +77,7 @@ pub(super) async fn start(shared: &Arc<Shared>) -> Result<Vec<JoinHandle<()>>, D
                 shared,
                 |s, e| simple(s, e, events::service),
                 |s, l| list_simple(s, l, events::service),
+                None,
             )
             .await?,
         );
@@ -47,6 +86,7 @@ pub(super) async fn start(shared: &Arc<Shared>) -> Result<Vec<JoinHandle<()>>, D
                 shared,
                 |s, e| simple(s, e, events::replica_set),
                 |s, l| list_simple(s, l, events::replica_set),
+                None,
             )
             .await?,
         );
@@ -55,6 +95,7 @@ pub(super) async fn start(shared: &Arc<Shared>) -> Result<Vec<JoinHandle<()>>, D
                 shared,
                 |s, e| simple(s, e, events::stateful_set),
                 |s, l| list_simple(s, l, events::stateful_set),
+                None,
             )
             .await?,
         );
@@ -63,6 +104,7 @@ pub(super) async fn start(shared: &Arc<Shared>) -> Result<Vec<JoinHandle<()>>, D
                 shared,
                 |s, e| simple(s, e, events::replication_controller),
                 |s, l| list_simple(s, l, events::replication_controller),
+                None,
             )
             .await?,
         );
@@ -71,6 +113,7 @@ pub(super) async fn start(shared: &Arc<Shared>) -> Result<Vec<JoinHandle<()>>, D
                 shared,
                 |s, e| simple(s, e, events::budget),
                 |s, l| list_simple(s, l, events::budget),
+                None,
             )
             .await?,
         );
@@ -102,8 +145,8 @@ fn simple<K>(shared: &Shared, e: WatchEvent<K>, apply: fn(&Shared, &K, bool)) {
     }
 }
 
-fn list_simple<K>(shared: &Shared, items: Vec<K>, apply: fn(&Shared, &K, bool)) {
-    for o in &items {
+fn list_simple<K>(shared: &Shared, listed: Listed<K>, apply: fn(&Shared, &K, bool)) {
+    for o in &listed.items {
         apply(shared, o, false);
     }
 }
@@ -112,6 +155,7 @@ async fn spawn_kind<K>(
     shared: &Arc<Shared>,
     on_event: OnEvent<K>,
     on_list: OnList<K>,
+    known: Option<Known>,
 ) -> Result<JoinHandle<()>, DriverError>
 where
     K: StaticResource + Resource<DynamicType = ()> + DeserializeOwned + Send + Sync + 'static,
@@ -119,9 +163,68 @@ where
     let api: Api<K> = Api::all(shared.client.clone());
     let list = api.list(&ListParams::default()).await?;
     let rv = list.resource_version().to_owned();
-    on_list(shared, list.items);
+    on_list(shared, Listed::all(list.items, known));
     let shared = shared.clone();
-    Ok(tokio::spawn(watch_loop(shared, api, rv, on_event, on_list)))
+    Ok(tokio::spawn(watch_loop(
+        shared, api, rv, on_event, on_list, known,
+    )))
+}
+
+/// A re-list after a watch was cut off: first from the server's watch cache
+/// (resourceVersion "0", no storage read), as long as that is not older than what the
+/// watch delivered (`seen`); else a consistent read. With `known`, objects the driver
+/// already holds in the listed version are only counted, not converted.
+async fn list_again<K>(
+    shared: &Shared,
+    api: &Api<K>,
+    seen: &str,
+    known: Option<Known>,
+) -> Result<(String, Listed<K>), ClientError>
+where
+    K: Resource + DeserializeOwned + Send + Sync + 'static,
+{
+    let resource = api.resource();
+    let cached = ListParams::default().resource_version("0");
+    let mut list = shared.client.list(resource, None, &cached).await?;
+    if !not_older(list.resource_version(), seen) {
+        list = shared
+            .client
+            .list(resource, None, &ListParams::default())
+            .await?;
+    }
+    let rv = list.resource_version().to_owned();
+    let mut listed = Listed {
+        keys: HashSet::new(),
+        items: Vec::new(),
+    };
+    let fresh: Vec<DynamicObject> = match known {
+        None => list.items,
+        Some(k) => {
+            let st = shared.lock();
+            list.items
+                .into_iter()
+                .filter(|o| {
+                    let key = (k.key)(&o.metadata);
+                    let holds = (k.holds)(&st, &key, &o.metadata);
+                    listed.keys.insert(key);
+                    !holds
+                })
+                .collect()
+        }
+    };
+    for o in fresh {
+        listed.items.push(from_dynamic(o, resource)?);
+    }
+    Ok((rv, listed))
+}
+
+/// True if resourceVersion `a` is known to be at least `b` (both numeric, as the
+/// store's revisions are); an opaque version is not trusted.
+fn not_older(a: &str, b: &str) -> bool {
+    match (a.parse::<u64>(), b.parse::<u64>()) {
+        (Ok(a), Ok(b)) => a >= b,
+        _ => b.is_empty(),
+    }
 }
 
 async fn watch_loop<K>(
@@ -130,6 +233,7 @@ async fn watch_loop<K>(
     mut rv: String,
     on_event: OnEvent<K>,
     on_list: OnList<K>,
+    known: Option<Known>,
 ) where
     K: Resource + DeserializeOwned + Send + Sync + 'static,
 {
@@ -138,19 +242,28 @@ async fn watch_loop<K>(
             .resource_version(rv.clone())
             .bookmarks();
         let mut relist = false;
+        // Whether this watch moved `rv` on. A watch cut off for falling behind ends
+        // with Gone too: then watching again from `rv` replays the server's recent
+        // changes, which is far cheaper than a re-list. Only a watch that is Gone
+        // before delivering anything (`rv` is older than the server keeps) re-lists.
+        let mut progressed = false;
         match api.watch(&params).await {
             Ok(mut stream) => {
                 while let Some(item) = stream.next().await {
                     match item {
-                        Ok(WatchEvent::Bookmark { resource_version }) => rv = resource_version,
+                        Ok(WatchEvent::Bookmark { resource_version }) => {
+                            progressed |= resource_version != rv;
+                            rv = resource_version;
+                        }
                         Ok(event) => {
                             if let Some(o) = event.object() {
                                 rv = o.meta().resource_version.clone();
                             }
+                            progressed = true;
                             on_event(&shared, event);
                         }
                         Err(e) if e.is_gone() => {
-                            relist = true;
+                            relist = !progressed;
                             break;
                         }
                         Err(e) => {
@@ -166,10 +279,10 @@ async fn watch_loop<K>(
             }
         }
         if relist {
-            match api.list(&ListParams::default()).await {
-                Ok(list) => {
-                    rv = list.resource_version().to_owned();
-                    on_list(&shared, list.items);
+            match list_again(&shared, &api, &rv, known).await {
+                Ok((version, listed)) => {
+                    rv = version;
+                    on_list(&shared, listed);
                 }
                 Err(e) => {
                     tracing::warn!(kind = %api.resource().kind, error = %e, "re-list failed");
@@ -177,5 +290,21 @@ async fn watch_loop<K>(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::not_older;
+
+    #[test]
+    fn cached_list_must_not_be_older_than_the_watch() {
+        assert!(not_older("10", "9"));
+        assert!(not_older("10", "10"));
+        assert!(!not_older("9", "10"));
+        // Opaque versions: only usable when nothing was seen yet.
+        assert!(!not_older("abc", "10"));
+        assert!(!not_older("10", "abc"));
+        assert!(not_older("abc", ""));
     }
 }

@@ -20,6 +20,7 @@ pub use plugin::{
     PostBindPlugin, PostFilterPlugin, PostFilterResult, PreBindPlugin, PreFilterPlugin,
     PreFilterResult, PreScorePlugin, QueueSortPlugin, ReservePlugin, ScorePlugin,
 };
+pub(crate) use pod_info::pod_key_of;
 pub use pod_info::{
     AffinityTerm, HostPort, NamespaceLabels, PodInfo, WeightedAffinityTerm, pod_key,
 };

@@ -28,6 +28,20 @@ impl Clone for ScoreMemo {
     }
 }
 
+/// Per-node memo of one verdict that depends only on the node object (its labels,
+/// name, fields), not on its pods: a 56-bit key and an 8-bit verdict in one atomic
+/// word, 0 meaning empty. Unlike [`ScoreMemo`] it survives pod changes (a copy keeps
+/// it); replacing or removing the node object empties it.
+#[derive(Debug, Default)]
+struct NodeObjectMemo(AtomicU64);
+
+impl Clone for NodeObjectMemo {
+    /// A copy made for a pod change has the same node object: the verdict holds.
+    fn clone(&self) -> Self {
+        NodeObjectMemo(AtomicU64::new(self.0.load(Ordering::Relaxed)))
+    }
+}
+
 /// A node and its aggregated pod data: requested resources, used host ports, the pods
 /// with affinity terms (for InterPodAffinity), and its images.
 ///
@@ -35,7 +49,7 @@ impl Clone for ScoreMemo {
 /// when it changes while a snapshot still holds the old version.
 ///
 /// Layout: the fields every filter and score reads for every node (flags, resources,
-/// pod count, score memo) come first, contiguous (`repr(C)`) and cache-line aligned,
+/// pod count, score and node memos, the node pointer) come first, contiguous (`repr(C)`) and cache-line aligned,
 /// so a cycle touching hundreds of nodes reads three adjacent cache lines per node
 /// (which the hardware fetches together) and never the node object itself on the
 /// common path. What only a memo miss or a rare filter reads comes after.
@@ -48,13 +62,24 @@ pub struct NodeInfo {
     requested: Resource,
     pods: Vec<Arc<PodInfo>>,
     memo: ScoreMemo,
+    node_memo: NodeObjectMemo,
+    node: Option<Arc<Node>>,
     non_zero_requested: Resource,
     generation: u64,
-    node: Option<Arc<Node>>,
     pods_with_affinity: Vec<Arc<PodInfo>>,
+    /// Pods with terms InterPodAffinity's scoring reads on existing pods (required
+    /// affinity, preferred affinity or anti-affinity).
+    pods_scoring_affinity: usize,
     pods_with_required_anti_affinity: Vec<Arc<PodInfo>>,
     used_ports: Vec<HostPort>,
     images: Arc<HashMap<String, i64>>,
+}
+
+/// True if InterPodAffinity's scoring reads terms of `pod` when it is an existing pod.
+fn scores_affinity(pod: &PodInfo) -> bool {
+    !pod.required_affinity_terms.is_empty()
+        || !pod.preferred_affinity_terms.is_empty()
+        || !pod.preferred_anti_affinity_terms.is_empty()
 }
 
 impl NodeInfo {
@@ -68,6 +93,7 @@ impl NodeInfo {
     /// Replaces the node object (its pods stay).
     pub fn set_node(&mut self, node: Arc<Node>) {
         self.memo = ScoreMemo::default();
+        self.node_memo = NodeObjectMemo::default();
         self.allocatable = Resource::from_list(&node.status.allocatable);
         let old_images = self.node.as_ref().map(|n| &n.status.images);
         if old_images != Some(&node.status.images) {
@@ -87,6 +113,7 @@ impl NodeInfo {
     /// Forgets the node object (pods whose node is gone keep the entry alive).
     pub fn remove_node(&mut self) {
         self.memo = ScoreMemo::default();
+        self.node_memo = NodeObjectMemo::default();
         self.node = None;
         self.unschedulable = false;
         self.has_taints = false;
@@ -143,6 +170,12 @@ impl NodeInfo {
         &self.pods_with_affinity
     }
 
+    /// True if some pod on the node has required affinity, preferred affinity or
+    /// preferred anti-affinity terms (what scoring reads on existing pods).
+    pub fn has_pods_scoring_affinity(&self) -> bool {
+        self.pods_scoring_affinity > 0
+    }
+
     /// The pods with required anti-affinity terms.
     pub fn pods_with_required_anti_affinity(&self) -> &[Arc<PodInfo>] {
         &self.pods_with_required_anti_affinity
@@ -192,6 +225,9 @@ impl NodeInfo {
         if pod.has_affinity() {
             self.pods_with_affinity.push(pod.clone());
         }
+        if scores_affinity(&pod) {
+            self.pods_scoring_affinity += 1;
+        }
         if !pod.required_anti_affinity_terms.is_empty() {
             self.pods_with_required_anti_affinity.push(pod.clone());
         }
@@ -203,6 +239,9 @@ impl NodeInfo {
         let at = self.pods.iter().position(|p| p.key == key)?;
         self.memo = ScoreMemo::default();
         let pod = self.pods.swap_remove(at);
+        if scores_affinity(&pod) {
+            self.pods_scoring_affinity = self.pods_scoring_affinity.saturating_sub(1);
+        }
         self.pods_with_affinity.retain(|p| p.key != key);
         self.pods_with_required_anti_affinity
             .retain(|p| p.key != key);
@@ -235,6 +274,51 @@ impl NodeInfo {
                 Ordering::Relaxed,
             );
         }
+    }
+
+    /// A memoized verdict about the node object (see
+    /// [`node_memo_put`](Self::node_memo_put)) stored under `key` (56 bits), if any.
+    pub fn node_memo_get(&self, key: u64) -> Option<u8> {
+        let v = self.node_memo.0.load(Ordering::Relaxed);
+        (v != 0 && v >> 8 == key & MEMO_KEY_MASK).then_some((v & 0xff) as u8)
+    }
+
+    /// Stores a verdict that is a pure function of the node object (labels, name,
+    /// fields) and a key derived from the pod (e.g. a hash of its node selector and
+    /// required node affinity). One slot: the last key stored wins. It survives pods
+    /// being added and removed, and is emptied when the node object is replaced (a
+    /// label update) or removed.
+    pub fn node_memo_put(&self, key: u64, verdict: u8) {
+        let word = ((key & MEMO_KEY_MASK) << 8) | u64::from(verdict);
+        // Key 0 with verdict 0 would read as empty: such a verdict is not stored.
+        if word != 0 {
+            self.node_memo.0.store(word, Ordering::Relaxed);
+        }
+    }
+
+    /// Reads one word from each of the hot cache lines and returns a value made
+    /// from them. A filter loop calls it on a batch of upcoming nodes in a tight loop,
+    /// so that their cache misses are in flight together rather than one per node
+    /// (the safe stand-in for a prefetch instruction).
+    #[inline]
+    pub(crate) fn touch(&self) -> u64 {
+        u64::from(self.unschedulable)
+            ^ self.requested.milli_cpu as u64
+            ^ self.pods.len() as u64
+            ^ u64::from(self.node.is_some())
+    }
+
+    /// Like [`touch`](Self::touch), for the node object's labels (every key and
+    /// value): for cycles whose filters look labels up on every node (pod
+    /// affinity).
+    #[inline]
+    pub(crate) fn touch_labels(&self) -> u64 {
+        self.node.as_ref().map_or(0, |n| {
+            n.metadata.labels.iter().fold(0, |acc, (k, v)| {
+                let first = |s: &str| u64::from(s.as_bytes().first().copied().unwrap_or(0));
+                acc ^ first(k) ^ first(v)
+            })
+        })
     }
 
     /// True if a pod with `key` is on the node.
@@ -278,6 +362,33 @@ mod tests {
         }
         p.spec.containers.push(c);
         Arc::new(PodInfo::from_pod(p))
+    }
+
+    #[test]
+    fn node_memo_survives_pod_changes_but_not_node_updates() {
+        let mut info = NodeInfo::new(node());
+        assert_eq!(info.node_memo_get(42), None);
+        info.node_memo_put(42, 1);
+        assert_eq!(info.node_memo_get(42), Some(1));
+        assert_eq!(info.node_memo_get(43), None);
+        info.add_pod(pod("a", 500, 0));
+        assert_eq!(info.node_memo_get(42), Some(1));
+        let copy = info.clone();
+        assert_eq!(copy.node_memo_get(42), Some(1));
+        assert!(info.remove_pod("/a").is_some());
+        assert_eq!(info.node_memo_get(42), Some(1));
+        // A new node object (e.g. new labels) empties it, as does removing the node.
+        info.set_node(node());
+        assert_eq!(info.node_memo_get(42), None);
+        info.node_memo_put(42, 0);
+        assert_eq!(info.node_memo_get(42), Some(0));
+        info.remove_node();
+        assert_eq!(info.node_memo_get(42), None);
+        // The slot holds one key: the last one stored.
+        info.node_memo_put(7, 2);
+        info.node_memo_put(8, 0);
+        assert_eq!(info.node_memo_get(7), None);
+        assert_eq!(info.node_memo_get(8), Some(0));
     }
 
     #[test]

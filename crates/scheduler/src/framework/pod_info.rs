@@ -156,10 +156,15 @@ pub struct PodInfo {
 
 /// The identity of a pod in the scheduler: its uid, or `namespace/name`.
 pub fn pod_key(pod: &Pod) -> String {
-    if pod.metadata.uid.is_empty() {
-        format!("{}/{}", pod.metadata.namespace, pod.metadata.name)
+    pod_key_of(&pod.metadata)
+}
+
+/// [`pod_key`] from a pod's metadata.
+pub(crate) fn pod_key_of(meta: &core_types::ObjectMeta) -> String {
+    if meta.uid.is_empty() {
+        format!("{}/{}", meta.namespace, meta.name)
     } else {
-        pod.metadata.uid.clone()
+        meta.uid.clone()
     }
 }
 

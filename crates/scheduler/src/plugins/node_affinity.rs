@@ -41,6 +41,7 @@ pub struct NodeAffinityArgs {
 /// (default weight 2).
 #[derive(Debug)]
 pub struct NodeAffinity {
+    added: Option<NodeAffinitySpec>,
     added_required: Option<CompiledNodeSelector>,
     added_preferred: Vec<(CompiledTerm, i64)>,
 }
@@ -56,6 +57,7 @@ impl NodeAffinity {
     pub fn new(args: &NodeAffinityArgs) -> Self {
         let added = args.added_affinity.as_ref();
         NodeAffinity {
+            added: added.cloned(),
             added_required: added
                 .and_then(|a| {
                     a.required_during_scheduling_ignored_during_execution
@@ -79,8 +81,43 @@ fn preferred_terms(
         .collect()
 }
 
+/// The pod's required node constraints, and the key of its verdicts in the nodes'
+/// memo (a hash of everything the verdict depends on besides the node object).
 #[derive(Clone, Debug)]
-struct Required(RequiredNodeAffinity);
+struct Required {
+    affinity: RequiredNodeAffinity,
+    memo_key: u64,
+}
+
+/// Verdicts kept in a node's memo.
+const VERDICT_FITS: u8 = 1;
+const VERDICT_ENFORCED_MISMATCH: u8 = 2;
+const VERDICT_MISMATCH: u8 = 3;
+
+/// The memo key of a pod's required constraints under `added`: a hash of the pod's
+/// node selector and required node affinity and of the profile's added affinity.
+fn memo_key(pod: &Pod, added: Option<&NodeAffinitySpec>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let required = pod
+        .spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|n| {
+            n.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        });
+    let added = added.and_then(|a| {
+        a.required_during_scheduling_ignored_during_execution
+            .as_ref()
+    });
+    // The JSON form is a faithful encoding of the terms (the types have no `Hash`).
+    let encoded =
+        serde_json::to_vec(&(&pod.spec.node_selector, required, added)).unwrap_or_default();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    encoded.hash(&mut h);
+    h.finish()
+}
 
 #[derive(Clone, Debug)]
 struct Preferred(Vec<(CompiledTerm, i64)>);
@@ -134,7 +171,10 @@ impl PreFilterPlugin for NodeAffinity {
         }
         let required = RequiredNodeAffinity::of(p);
         let pinned = required.affinity().map(pinned_nodes);
-        state.write(Required(required));
+        state.write(Required {
+            affinity: required,
+            memo_key: memo_key(p, self.added.as_ref()),
+        });
         match pinned {
             Some(Some(names)) if names.is_empty() => {
                 Err(Status::unresolvable(ERR_REASON_NODE_AFFINITY_CONFLICT))
@@ -161,22 +201,36 @@ fn pinned_nodes(selector: &CompiledNodeSelector) -> Option<BTreeSet<String>> {
 
 impl FilterPlugin for NodeAffinity {
     fn filter(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
-        let Some(n) = node.node() else {
-            return Status::unresolvable("node not found");
-        };
-        if let Some(added) = &self.added_required {
-            if !added.matches(n) {
-                return Status::unresolvable(ERR_REASON_ENFORCED_NODE_AFFINITY);
+        let required = state.read::<Required>();
+        // The verdict depends only on the node object and the pod's constraints: it is
+        // memoized per node (kept across pod changes, dropped on node updates).
+        let memoized = required.and_then(|r| node.node_memo_get(r.memo_key));
+        let verdict = match memoized {
+            Some(v) => v,
+            None => {
+                let Some(n) = node.node() else {
+                    return Status::unresolvable("node not found");
+                };
+                let v = if self.added_required.as_ref().is_some_and(|a| !a.matches(n)) {
+                    VERDICT_ENFORCED_MISMATCH
+                } else if match required {
+                    Some(r) => r.affinity.matches(n),
+                    None => RequiredNodeAffinity::of(&pod.pod).matches(n),
+                } {
+                    VERDICT_FITS
+                } else {
+                    VERDICT_MISMATCH
+                };
+                if let Some(r) = required {
+                    node.node_memo_put(r.memo_key, v);
+                }
+                v
             }
-        }
-        let matches = match state.read::<Required>() {
-            Some(r) => r.0.matches(n),
-            None => RequiredNodeAffinity::of(&pod.pod).matches(n),
         };
-        if matches {
-            Status::success()
-        } else {
-            Status::unresolvable(ERR_REASON_NODE_AFFINITY)
+        match verdict {
+            VERDICT_FITS => Status::success(),
+            VERDICT_ENFORCED_MISMATCH => Status::unresolvable(ERR_REASON_ENFORCED_NODE_AFFINITY),
+            _ => Status::unresolvable(ERR_REASON_NODE_AFFINITY),
         }
     }
 }

@@ -211,6 +211,17 @@ impl SchedulingQueue {
             || self.in_flight.contains_key(key)
     }
 
+    /// The queued version of a pending pod (active, backing off, unschedulable or
+    /// gated; not one in flight).
+    pub fn queued_pod(&self, key: &str) -> Option<&Arc<PodInfo>> {
+        self.active
+            .get(key)
+            .or_else(|| self.backoff.get(key))
+            .or_else(|| self.unschedulable.get(key).map(|(q, _)| q))
+            .or_else(|| self.gated.get(key))
+            .map(|q| &q.pod_info)
+    }
+
     /// The pod if it is waiting in the unschedulable set.
     pub fn unschedulable_pod(&self, key: &str) -> Option<&QueuedPodInfo> {
         self.unschedulable.get(key).map(|(q, _)| q)

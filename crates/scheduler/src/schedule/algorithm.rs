@@ -11,6 +11,9 @@ use crate::queue::NominatedPods;
 
 /// Fewest nodes to find feasible before stopping the search (when there are more).
 pub const MIN_FEASIBLE_NODES_TO_FIND: usize = 100;
+/// How many nodes the filter loop touches at a time, ahead of filtering them.
+const TOUCH_BATCH: usize = 16;
+
 /// Smallest adaptive percentage.
 pub const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND: u32 = 5;
 
@@ -231,7 +234,34 @@ impl Algorithm {
             processed = to_find;
         } else {
             let mut idx = start;
-            for _ in 0..n {
+            // The memory of the nodes about to be filtered is usually cold (a cycle
+            // moves on round-robin through the cluster): it is touched a batch at a
+            // time, ahead of the filters, so the misses overlap.
+            let mut ahead = start;
+            let mut touched = 0_usize;
+            // When InterPodAffinity's filter looks labels up on every node (the pod
+            // has pod (anti-)affinity terms, or existing pods have required
+            // anti-affinity), the labels are touched ahead too. (PodTopologySpread
+            // keeps its domains in the node memo and does not need it.)
+            let labels_read = pod.has_affinity()
+                || snapshot
+                    .nodes_with_required_anti_affinity_pods()
+                    .next()
+                    .is_some();
+            for k in 0..n {
+                if k == touched {
+                    let mut sum = 0_u64;
+                    for _ in 0..TOUCH_BATCH.min(n - k) {
+                        let node = &all[position(ahead)];
+                        sum ^= node.touch();
+                        if labels_read {
+                            sum ^= node.touch_labels();
+                        }
+                        ahead = if ahead + 1 == n { 0 } else { ahead + 1 };
+                    }
+                    std::hint::black_box(sum);
+                    touched += TOUCH_BATCH;
+                }
                 let at = position(idx);
                 let node: &'s NodeInfo = &all[at];
                 idx += 1;

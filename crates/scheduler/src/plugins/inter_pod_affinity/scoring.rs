@@ -139,9 +139,22 @@ impl PreScorePlugin for InterPodAffinity {
                 }
             }
         } else {
-            for node in snapshot.nodes_with_affinity_pods() {
+            // Only the existing pods' required affinity (with a hard weight) and
+            // preferred terms can score: nodes whose pods have nothing but required
+            // anti-affinity (a common shape) are not even visited.
+            let hard = self.args.hard_pod_affinity_weight > 0;
+            let preferred = !self.args.ignore_preferred_terms_of_existing_pods;
+            let scores_something = |p: &PodInfo| {
+                (hard && !p.required_affinity_terms.is_empty())
+                    || (preferred
+                        && (!p.preferred_affinity_terms.is_empty()
+                            || !p.preferred_anti_affinity_terms.is_empty()))
+            };
+            for node in snapshot.nodes_with_scoring_affinity_pods() {
                 for existing in node.pods_with_affinity() {
-                    self.process_existing_pod(&mut scores, pod, existing, node, &ns);
+                    if scores_something(existing) {
+                        self.process_existing_pod(&mut scores, pod, existing, node, &ns);
+                    }
                 }
             }
         }

@@ -188,3 +188,65 @@ fn preferred_terms_score_and_normalize() {
     );
     assert_eq!(scores, vec![40, 100, 0]);
 }
+
+#[test]
+fn existing_pods_preferred_terms_score_and_anti_affinity_only_pods_are_not_visited() {
+    let mut c = cluster();
+    let mut fan = labelled("fan", "fan");
+    fan.spec.affinity = Some(Affinity {
+        pod_affinity: Some(PodAffinity {
+            preferred_during_scheduling_ignored_during_execution: vec![WeightedPodAffinityTerm {
+                weight: 4,
+                pod_affinity_term: term("web", "zone"),
+            }],
+            ..Default::default()
+        }),
+        ..Default::default()
+    });
+    let mut guard = labelled("guard", "guard");
+    guard.spec.affinity = Some(Affinity {
+        pod_anti_affinity: Some(PodAntiAffinity {
+            required_during_scheduling_ignored_during_execution: vec![term("other", "zone")],
+            ..Default::default()
+        }),
+        ..Default::default()
+    });
+    let fan = Arc::new(PodInfo::from_pod(fan));
+    c.add_pod(fan.clone(), "b1");
+    c.add_pod(Arc::new(PodInfo::from_pod(guard)), "a2");
+    let mut snapshot = c.snapshot();
+    let visited: Vec<&str> = snapshot
+        .nodes_with_scoring_affinity_pods()
+        .map(|n| n.name())
+        .collect();
+    assert_eq!(visited, vec!["b1"]);
+    let pl = InterPodAffinity::new(InterPodAffinityArgs::default()).unwrap();
+    let incoming = PodInfo::from_pod(labelled("web", "web"));
+    let nodes: Vec<&crate::framework::NodeInfo> = ["a1", "a2", "b1"]
+        .iter()
+        .map(|n| &**snapshot.get(n).unwrap())
+        .collect();
+    let mut state = CycleState::new();
+    assert!(
+        pl.pre_score(&mut state, &incoming, &nodes, &snapshot)
+            .is_success()
+    );
+    let scores: Vec<i64> = nodes
+        .iter()
+        .map(|n| pl.score(&state, &incoming, n).unwrap())
+        .collect();
+    assert_eq!(scores, vec![0, 0, 4]);
+    // Without the pod with preferred terms, nothing scores.
+    c.remove_pod(&fan.key);
+    c.update_snapshot(&mut snapshot);
+    assert_eq!(snapshot.nodes_with_scoring_affinity_pods().count(), 0);
+    let nodes: Vec<&crate::framework::NodeInfo> = ["a1", "a2", "b1"]
+        .iter()
+        .map(|n| &**snapshot.get(n).unwrap())
+        .collect();
+    let mut state = CycleState::new();
+    assert!(
+        pl.pre_score(&mut state, &incoming, &nodes, &snapshot)
+            .is_skip()
+    );
+}

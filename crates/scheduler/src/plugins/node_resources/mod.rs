@@ -163,6 +163,28 @@ pub fn insufficient_resources(
     reasons
 }
 
+/// True if `pod` requests more of some resource than `node` has allocatable at all.
+fn exceeds_allocatable(
+    pod: &PodInfo,
+    node: &NodeInfo,
+    ignored: &BTreeSet<String>,
+    ignored_groups: &BTreeSet<String>,
+) -> bool {
+    let alloc = node.allocatable();
+    let req = &pod.requests.requests;
+    let over = |want: i64, have: i64| want > 0 && want > have;
+    over(req.milli_cpu, alloc.milli_cpu)
+        || over(req.memory, alloc.memory)
+        || over(req.ephemeral_storage, alloc.ephemeral_storage)
+        || req.scalar.iter().any(|(name, q)| {
+            let skipped = name.contains('/')
+                && !name.contains("kubernetes.io/")
+                && (ignored.contains(name)
+                    || ignored_groups.contains(name.split('/').next().unwrap_or_default()));
+            !skipped && over(*q, alloc.scalar(name))
+        })
+}
+
 impl Plugin for Fit {
     fn name(&self) -> &str {
         names::NODE_RESOURCES_FIT
@@ -207,6 +229,13 @@ impl FilterPlugin for Fit {
         let reasons = insufficient_resources(pod, node, &self.ignored, &self.ignored_groups);
         if reasons.is_empty() {
             Status::success()
+        } else if exceeds_allocatable(pod, node, &self.ignored, &self.ignored_groups) {
+            // Not even an empty node would do: preemption cannot help here, so it
+            // does not try this node (kubernetes/kubernetes#131345 does the same).
+            Status::with_reasons(
+                crate::framework::Code::UnschedulableAndUnresolvable,
+                reasons,
+            )
         } else {
             Status::with_reasons(crate::framework::Code::Unschedulable, reasons)
         }

@@ -158,6 +158,20 @@ fn fit_filter_reasons() {
     assert_eq!(s.code(), crate::framework::Code::Unschedulable);
     let ok = info(pod("q", 400, 400));
     assert!(crate::framework::FilterPlugin::filter(&fit, &CycleState::new(), &ok, &n).is_success());
+    // More than the node's allocatable: unresolvable (preemption cannot help).
+    let huge = info(pod("h", 1500, 100));
+    let s = crate::framework::FilterPlugin::filter(&fit, &CycleState::new(), &huge, &n);
+    assert_eq!(
+        s.code(),
+        crate::framework::Code::UnschedulableAndUnresolvable
+    );
+    assert_eq!(s.reasons(), vec!["Insufficient cpu"]);
+    let empty = node_info(node("e", 1000, 1000), vec![]);
+    let s = crate::framework::FilterPlugin::filter(&fit, &CycleState::new(), &huge, &empty);
+    assert_eq!(
+        s.code(),
+        crate::framework::Code::UnschedulableAndUnresolvable
+    );
 }
 
 #[test]
