@@ -8,7 +8,9 @@
 //!
 //! Prints a progress bar on stderr, one `RESULT {json}` line per workload on stdout,
 //! and a table with kube-scheduler's published thresholds (pods/s, 5000 nodes) beside
-//! the measured throughput.
+//! the measured throughput. Each workload runs in a child process of its own (fresh
+//! heap and runtime, as scheduler_perf gives each case a fresh cluster);
+//! `--same-process` runs them all in this one.
 
 #[path = "../scheduler_perf/mod.rs"]
 mod scheduler_perf;

@@ -43,7 +43,7 @@ pub(crate) struct Options {
 }
 
 /// What one workload measured.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Outcome {
     /// `TestCase/Workload`.
     pub(crate) workload: String,
