@@ -160,6 +160,17 @@ impl CompiledNodeSelector {
     }
 }
 
+/// A pod's required node affinity (`requiredDuringSchedulingIgnoredDuringExecution`).
+pub(crate) fn required_node_selector(pod: &Pod) -> Option<&NodeSelector> {
+    pod.spec
+        .affinity
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required_during_scheduling_ignored_during_execution
+        .as_ref()
+}
+
 /// A pod's hard node constraints: `spec.nodeSelector` and required node affinity,
 /// compiled once.
 #[derive(Clone, Debug, PartialEq)]
@@ -178,16 +189,7 @@ impl RequiredNodeAffinity {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
-            affinity: pod
-                .spec
-                .affinity
-                .as_ref()
-                .and_then(|a| a.node_affinity.as_ref())
-                .and_then(|n| {
-                    n.required_during_scheduling_ignored_during_execution
-                        .as_ref()
-                })
-                .map(CompiledNodeSelector::new),
+            affinity: required_node_selector(pod).map(CompiledNodeSelector::new),
         }
     }
 

@@ -98,15 +98,7 @@ const VERDICT_MISMATCH: u8 = 3;
 /// node selector and required node affinity and of the profile's added affinity.
 fn memo_key(pod: &Pod, added: Option<&NodeAffinitySpec>) -> u64 {
     use std::hash::{Hash, Hasher};
-    let required = pod
-        .spec
-        .affinity
-        .as_ref()
-        .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|n| {
-            n.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        });
+    let required = super::helpers::required_node_selector(pod);
     let added = added.and_then(|a| {
         a.required_during_scheduling_ignored_during_execution
             .as_ref()
