@@ -59,6 +59,8 @@ pub(crate) struct Plan {
     pub(crate) watch_pace: Duration,
     /// Appends timed by the fdatasync probe.
     pub(crate) disk_syncs: usize,
+    /// Whether to run the fdatasync probe (a child measuring one backend does not).
+    pub(crate) disk_probe: bool,
     /// The measurements made, in this order per backend.
     pub(crate) only: Vec<Op>,
 }
@@ -78,6 +80,7 @@ impl Plan {
             watch_writes: 300,
             watch_pace: Duration::from_millis(10),
             disk_syncs: 500,
+            disk_probe: true,
             only: vec![Op::Create, Op::Get, Op::List, Op::Watch, Op::WatchCache],
         }
     }
@@ -107,7 +110,7 @@ impl Plan {
                 Op::Watch | Op::WatchCache => self.watchers.len(),
             })
             .sum();
-        1 + self.backends.len() * per_backend
+        usize::from(self.disk_probe) + self.backends.len() * per_backend
     }
 
     fn makes(&self, op: Op) -> bool {
@@ -162,13 +165,16 @@ pub(crate) async fn run(
         emit(&m);
         all.push(m);
     };
-    progress.begin(&format!(
-        "disk: fdatasync probe in {}",
-        scratch.path().display()
-    ));
-    let (dir, syncs) = (scratch.path().to_owned(), plan.disk_syncs);
-    let probe = tokio::task::spawn_blocking(move || disk::fdatasync_probe(&dir, syncs)).await??;
-    keep(probe, &mut all);
+    if plan.disk_probe {
+        progress.begin(&format!(
+            "disk: fdatasync probe in {}",
+            scratch.path().display()
+        ));
+        let (dir, syncs) = (scratch.path().to_owned(), plan.disk_syncs);
+        let probe =
+            tokio::task::spawn_blocking(move || disk::fdatasync_probe(&dir, syncs)).await??;
+        keep(probe, &mut all);
+    }
     for &backend in &plan.backends {
         let name = backend.name();
         let dir = tempfile::Builder::new()

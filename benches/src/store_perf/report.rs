@@ -73,8 +73,46 @@ impl Measurement {
         });
         if let Some(fields) = object.as_object_mut() {
             fields.extend(self.extra.clone());
+            if !self.note.is_empty() {
+                fields.insert("note".into(), Value::String(self.note.clone()));
+            }
         }
         object
+    }
+
+    /// Reads back a `RESULT` line's object (from a child process); `None` if it is not
+    /// one.
+    pub(crate) fn from_json(value: &Value) -> Option<Measurement> {
+        let mut fields = value.as_object()?.clone();
+        let mut take = |key: &str| fields.remove(key);
+        let text = |v: Option<Value>| v.and_then(|v| v.as_str().map(str::to_owned));
+        let number = |v: Option<Value>| v.and_then(|v| v.as_f64());
+        let count = |v: Option<Value>| v.and_then(|v| v.as_u64()).map(|n| n as usize);
+        let backend = text(take("backend"))?;
+        let op = text(take("op"))?;
+        let concurrency = count(take("concurrency"))?;
+        let ops = count(take("ops"))?;
+        let seconds = number(take("seconds"))?;
+        let latency = Summary {
+            count: ops,
+            p50_ms: number(take("p50_ms"))?,
+            p99_ms: number(take("p99_ms"))?,
+            max_ms: number(take("max_ms"))?,
+        };
+        let note = text(take("note")).unwrap_or_default();
+        for derived in ["ops_per_s", "quick"] {
+            take(derived);
+        }
+        Some(Measurement {
+            backend,
+            op,
+            concurrency,
+            ops,
+            seconds,
+            latency,
+            extra: fields,
+            note,
+        })
     }
 }
 
@@ -196,5 +234,44 @@ mod tests {
         assert!(text.contains("3.00x"), "{text}");
         assert_eq!(summary["sled_over_etcd_create_c64"], json!(3.0));
         assert_eq!(summary["watch_cache_sled_p99_ms_1000"], json!(2.0));
+    }
+
+    #[test]
+    fn a_result_line_reads_back() {
+        let mut m = Measurement::new(
+            "sled",
+            "create",
+            64,
+            20_000,
+            1.5,
+            Summary {
+                count: 20_000,
+                p50_ms: 2.5,
+                p99_ms: 20.25,
+                max_ms: 31.0,
+            },
+        );
+        m.extra.insert("write_p50_ms".into(), json!(1.25));
+        m.note = "a note".into();
+        let back = Measurement::from_json(&m.to_json(false)).expect("reads back");
+        assert_eq!(
+            (back.backend.as_str(), back.op.as_str()),
+            ("sled", "create")
+        );
+        assert_eq!(
+            (back.concurrency, back.ops, back.seconds),
+            (64, 20_000, 1.5)
+        );
+        assert_eq!(
+            (
+                back.latency.p50_ms,
+                back.latency.p99_ms,
+                back.latency.max_ms
+            ),
+            (2.5, 20.25, 31.0)
+        );
+        assert_eq!(back.extra, m.extra);
+        assert_eq!(back.note, "a note");
+        assert!(Measurement::from_json(&json!({"backend": "sled"})).is_none());
     }
 }
