@@ -61,6 +61,8 @@ pub(crate) async fn cache_watch(
             };
             while got.events.len() < writes {
                 tokio::select! {
+                    // The stream first: a ready event is taken without polling the stop signal.
+                    biased;
                     item = stream.next() => match item {
                         Some(Ok(WatchEvent::Added(obj))) => {
                             let now = Instant::now();

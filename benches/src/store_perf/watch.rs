@@ -227,6 +227,8 @@ pub(crate) async fn kv_watch(
             };
             while got.events.len() < writes {
                 tokio::select! {
+                    // The stream first: a ready event is taken without polling the stop signal.
+                    biased;
                     item = stream.next() => match item {
                         Some(Ok(batch)) => {
                             let now = Instant::now();
