@@ -199,27 +199,19 @@ async fn main() -> ExitCode {
 /// measured first.
 fn in_child(backend: Backend) -> anyhow::Result<Vec<Measurement>> {
     use anyhow::Context as _;
-    let mut command = std::process::Command::new(std::env::current_exe()?);
-    let mut args = std::env::args_os().skip(1);
-    while let Some(arg) = args.next() {
+    let mut args = Vec::new();
+    let mut given = std::env::args_os().skip(1);
+    while let Some(arg) = given.next() {
         let text = arg.to_string_lossy();
         if text == "--backends" {
-            args.next();
+            given.next();
         } else if !text.starts_with("--backends=") && text != "--json-only" {
-            command.arg(&arg);
+            args.push(arg);
         }
     }
-    let output = command
-        .args(["--backends", &backend.to_string(), "--child", "--json-only"])
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .context("starting the child process")?;
-    if !output.status.success() {
-        anyhow::bail!("the child process failed ({})", output.status);
-    }
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| line.strip_prefix("RESULT "))
+    args.extend(["--backends", backend.name(), "--child", "--json-only"].map(Into::into));
+    benches::child::results(&args)?
+        .iter()
         .map(|json| {
             serde_json::from_str(json)
                 .ok()

@@ -8,7 +8,7 @@ pub(crate) mod workload;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 use clap::Parser;
 
 use runner::{Mode, Options, Outcome};
@@ -121,35 +121,24 @@ pub(crate) fn main() -> Result<()> {
 /// a workload measured after others ran slower (with glibc's malloc, SchedulingBasic
 /// 4,200-7,300 pods/s after the five others, ~10,000 alone).
 fn in_child(name: &str) -> Result<Outcome> {
-    let mut command = std::process::Command::new(std::env::current_exe()?);
     // The options (everything but the workload names), then this one workload.
-    let mut args = std::env::args_os().skip(1).peekable();
-    while let Some(arg) = args.next() {
+    let mut args = Vec::new();
+    let mut given = std::env::args_os().skip(1);
+    while let Some(arg) = given.next() {
         let text = arg.to_string_lossy();
         if text.starts_with("--") {
             let takes_value = ["--dir", "--mode", "--timeout"].contains(&text.as_ref());
-            command.arg(&arg);
+            args.push(arg);
             if takes_value {
-                if let Some(value) = args.next() {
-                    command.arg(value);
-                }
+                args.extend(given.next());
             }
         }
     }
-    let output = command
-        .arg("--child")
-        .arg("--")
-        .arg(name)
-        .stderr(std::process::Stdio::inherit())
-        .output()?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let result = stdout.lines().find_map(|line| line.strip_prefix("RESULT "));
-    match (output.status.success(), result) {
-        (true, Some(json)) => Ok(serde_json::from_str(json)?),
-        _ => bail!(
-            "the child process running {name} failed ({})",
-            output.status
-        ),
+    args.extend(["--child", "--", name].map(Into::into));
+    let results = benches::child::results(&args).with_context(|| format!("running {name}"))?;
+    match results.first() {
+        Some(json) => Ok(serde_json::from_str(json)?),
+        None => bail!("the child process running {name} printed no result"),
     }
 }
 
