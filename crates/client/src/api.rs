@@ -1,5 +1,6 @@
 //! [`Api`]: the typed facade over a [`Client`].
 
+use std::any::TypeId;
 use std::fmt;
 use std::sync::Arc;
 
@@ -158,14 +159,27 @@ impl<K: Resource> Api<K> {
 
     /// Watches objects; events that do not decode as `K` arrive as
     /// [`ClientError::Decode`] items and the stream goes on.
+    ///
+    /// A typed watch reads the objects in their encoding
+    /// ([`Client::watch_raw`](crate::Client::watch_raw)) and decodes each once, into
+    /// `K`; an `Api<DynamicObject>` takes [`Client::watch`]'s objects as they are.
     pub async fn watch(&self, params: &WatchParams) -> Result<WatchStream<K>, ClientError> {
+        let resource = self.resource.clone();
+        if TypeId::of::<K>() == TypeId::of::<DynamicObject>() {
+            let stream = self
+                .client
+                .watch(&self.resource, self.namespace(), params)
+                .await?;
+            return Ok(stream
+                .map(move |item| item?.try_map(|obj| from_dynamic(obj, &resource)))
+                .boxed());
+        }
         let stream = self
             .client
-            .watch(&self.resource, self.namespace(), params)
+            .watch_raw(&self.resource, self.namespace(), params)
             .await?;
-        let resource = self.resource.clone();
         Ok(stream
-            .map(move |item| item?.try_map(|obj| from_dynamic(obj, &resource)))
+            .map(move |item| item?.try_map(|raw| raw.decode(&resource)))
             .boxed())
     }
 }

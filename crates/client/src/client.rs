@@ -2,11 +2,13 @@
 
 use async_trait::async_trait;
 use core_types::{ApiResource, DynamicObject};
+use futures::StreamExt as _;
 use futures::stream::BoxStream;
 
 use crate::error::ClientError;
 use crate::object::{DeleteOutcome, ObjectList, WatchEvent};
 use crate::params::{ListParams, WatchParams};
+use crate::raw::RawObject;
 use crate::write_params::{DeleteParams, Patch, PatchParams, PostParams};
 
 /// The items of a watch: events in resourceVersion order, and errors.
@@ -146,6 +148,23 @@ pub trait Client: Send + Sync + 'static {
         namespace: Option<&str>,
         params: &WatchParams,
     ) -> Result<WatchStream, ClientError>;
+
+    /// Like [`watch`](Self::watch), with every object in its JSON encoding, so a typed
+    /// watcher ([`Api::watch`](crate::Api::watch)) decodes it once, straight into its
+    /// type. The default encodes `watch`'s objects; an implementation that holds or
+    /// receives objects encoded (the store's watch cache, an HTTP watch) hands those
+    /// bytes out instead.
+    async fn watch_raw(
+        &self,
+        resource: &ApiResource,
+        namespace: Option<&str>,
+        params: &WatchParams,
+    ) -> Result<WatchStream<RawObject>, ClientError> {
+        let stream = self.watch(resource, namespace, params).await?;
+        Ok(stream
+            .map(|item| item?.try_map(|obj| RawObject::encode(&obj)))
+            .boxed())
+    }
 
     /// Binds a pod to a node (the `pods/binding` subresource): sets `spec.nodeName`.
     /// Binding a pod already bound to another node, or being deleted, is a

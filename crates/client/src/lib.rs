@@ -8,12 +8,13 @@
 //! code runs embedded or remote.
 //!
 //! - [`Client`]: get, list, create, replace, replace_status, patch, patch_status,
-//!   delete, delete_collection, watch, bind.
+//!   delete, delete_collection, watch (and [`watch_raw`](Client::watch_raw), objects
+//!   still encoded), bind.
 //! - Parameters: [`ListParams`], [`WatchParams`], [`PostParams`], [`PatchParams`],
 //!   [`Patch`], [`DeleteParams`] (with [`Preconditions`], [`PropagationPolicy`]).
-//! - Answers: [`ObjectList`], [`WatchEvent`], [`DeleteOutcome`], and [`ClientError`],
-//!   which maps one to one onto Kubernetes' `Status` ([`ClientError::status`],
-//!   [`ClientError::from_status`]).
+//! - Answers: [`ObjectList`], [`WatchEvent`], [`DeleteOutcome`], [`RawObject`], and
+//!   [`ClientError`], which maps one to one onto Kubernetes' `Status`
+//!   ([`ClientError::status`], [`ClientError::from_status`]).
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -37,6 +38,7 @@ mod convert;
 mod error;
 mod object;
 mod params;
+mod raw;
 mod status;
 mod write_params;
 
@@ -49,6 +51,7 @@ pub use convert::{from_dynamic, into_dynamic, to_dynamic};
 pub use error::ClientError;
 pub use object::{DeleteOutcome, ObjectList, WatchEvent};
 pub use params::{ListParams, ResourceVersionMatch, WatchParams};
+pub use raw::RawObject;
 pub use write_params::{
     DeleteParams, Patch, PatchParams, PostParams, Preconditions, PropagationPolicy,
 };

@@ -15,6 +15,12 @@ pub fn from_json<K: StaticResource>(bytes: &[u8]) -> Result<K, Error> {
     if !types.api_version.is_empty() || !types.kind.is_empty() {
         check_type::<K>(&types)?;
     }
+    from_slice(bytes)
+}
+
+/// Decodes any `T` from JSON bytes, reporting the path of any error; unlike
+/// [`from_json`], nothing checks `apiVersion` and `kind`.
+pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     // Tracking the path costs an allocation per field, and only a failure needs it:
     // decode plainly, and again with tracking to explain a failure.
     if let Ok(k) = serde_json::from_slice(bytes) {

@@ -7,8 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cache_support::{GatedStore, caught_up, config_maps, drain, key, put, take};
-use client::{Api, Client, ListParams, WatchParams};
+use client::{Api, Client, ListParams, WatchEvent, WatchParams};
 use core_types::core_v1::ConfigMap;
+use futures::StreamExt as _;
 use store::{InProcessClient, KvStore, KvStoreExt, MemoryStore, WatchCache, WatchCacheConfig};
 
 fn watch_after(revision: i64) -> WatchParams {
@@ -293,6 +294,66 @@ async fn the_in_process_client_serves_watches_and_any_version_lists_from_the_cac
 
     let uncached = InProcessClient::uncached(kv);
     assert!(uncached.watch_cache(config_maps()).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn typed_watches_decode_the_stored_encoding_and_report_what_does_not_decode() {
+    let kv: Arc<dyn KvStore> = Arc::new(MemoryStore::new());
+    let client: Arc<dyn Client> = Arc::new(InProcessClient::new(kv.clone()));
+    let api = Api::<ConfigMap>::namespaced(client.clone(), "ns");
+    let first = put(&*kv, "ns", "a", "red", "1").await;
+    // From "": the current state first (a consistent read), then the changes.
+    let mut typed = api.watch(&WatchParams::default()).await.unwrap();
+    let mut dynamic = client
+        .watch(config_maps(), Some("ns"), &WatchParams::default())
+        .await
+        .unwrap();
+    let second = put(&*kv, "ns", "a", "red", "2").await;
+    let deleted = kv.delete(key("ns", "a"), None).await.unwrap();
+    kv.put(key("ns", "bad"), b"{not json".to_vec())
+        .await
+        .unwrap();
+    let after = put(&*kv, "ns", "b", "blue", "3").await;
+
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        let item = typed.next().await.expect("an item");
+        seen.push(match item {
+            Ok(change) => {
+                let kind = match &change {
+                    WatchEvent::Added(_) => "Added",
+                    WatchEvent::Modified(_) => "Modified",
+                    WatchEvent::Deleted(_) => "Deleted",
+                    WatchEvent::Bookmark { .. } => "Bookmark",
+                };
+                let cm = change.object().expect("an object");
+                let data = cm.data.get("v").cloned().unwrap_or_default();
+                event(
+                    kind,
+                    &cm.metadata.name,
+                    cm.metadata.resource_version.parse().unwrap(),
+                    &data,
+                )
+            }
+            Err(e) => event("Error", &e.to_string(), 0, ""),
+        });
+    }
+    assert_eq!(
+        seen[..3],
+        [
+            event("Added", "a", first, "1"),
+            event("Modified", "a", second, "2"),
+            event("Deleted", "a", deleted, "2"),
+        ]
+    );
+    assert_eq!(seen[3].0, "Error", "{seen:?}");
+    assert!(seen[3].1.contains("corrupt"), "{seen:?}");
+    assert_eq!(seen[4], event("Added", "b", after, "3"));
+    // A watcher of decoded objects sees the same, with the same error.
+    let described: Vec<_> = take(&mut dynamic, 3).await;
+    assert_eq!(described, seen[..3]);
+    assert!(dynamic.next().await.expect("an item").is_err());
+    assert_eq!(take(&mut dynamic, 1).await, [seen[4].clone()]);
 }
 
 #[tokio::test(start_paused = true)]

@@ -1,7 +1,8 @@
 //! Model test of the watch cache: random writes, and subscribers opened at random
 //! points from random earlier resourceVersions (with or without selectors), must see
 //! exactly the store's history after their start, filtered as Kubernetes filters, or
-//! `Gone` when their start has left the window.
+//! `Gone` when their start has left the window. Watchers of decoded objects and of
+//! their encodings (`watch_raw`) see the same.
 
 // The model runs outside `#[test]` functions; a panic is a test failure.
 #![allow(clippy::unwrap_used)]
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 use cache_support::{caught_up, config_maps, drain, key, put, take};
 use client::{WatchParams, WatchStream};
+use core_types::DynamicObject;
 use futures::StreamExt;
 use proptest::prelude::*;
 use store::{KvStore, KvStoreExt, MemoryStore, Revision, WatchCache, WatchCacheConfig};
@@ -31,9 +33,11 @@ enum Op {
         back: u8,
         red_only: bool,
         namespace_a: bool,
+        raw: bool,
     },
     Snapshot {
         red_only: bool,
+        raw: bool,
     },
 }
 
@@ -41,9 +45,9 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => (0..6u8, any::<bool>()).prop_map(|(key, red)| Op::Put { key, red }),
         2 => (0..6u8).prop_map(|key| Op::Delete { key }),
-        2 => (any::<u8>(), any::<bool>(), any::<bool>())
-            .prop_map(|(back, red_only, namespace_a)| Op::Subscribe { back, red_only, namespace_a }),
-        1 => any::<bool>().prop_map(|red_only| Op::Snapshot { red_only }),
+        2 => (any::<u8>(), any::<bool>(), any::<bool>(), any::<bool>())
+            .prop_map(|(back, red_only, namespace_a, raw)| Op::Subscribe { back, red_only, namespace_a, raw }),
+        1 => (any::<bool>(), any::<bool>()).prop_map(|(red_only, raw)| Op::Snapshot { red_only, raw }),
     ]
 }
 
@@ -111,6 +115,23 @@ fn expected(history: &[Change], after: Revision, filter: Filter) -> Vec<Seen> {
             }
         })
         .collect()
+}
+
+/// A watch of the cache: of decoded objects, or (`raw`) of their encodings, which
+/// are decoded here so both are checked alike.
+async fn open(
+    cache: &WatchCache,
+    namespace: Option<&str>,
+    params: &WatchParams,
+    raw: bool,
+) -> WatchStream {
+    if !raw {
+        return cache.watch(namespace, params).await.unwrap();
+    }
+    let stream = cache.watch_raw(namespace, params).await.unwrap();
+    stream
+        .map(|item| item?.try_map(|raw| raw.decode::<DynamicObject>(config_maps())))
+        .boxed()
 }
 
 struct Subscriber {
@@ -187,6 +208,7 @@ async fn run(ops: Vec<Op>, window: usize) {
                 back,
                 red_only,
                 namespace_a,
+                raw,
             } => {
                 let current = *points.last().unwrap();
                 caught_up(&cache, current).await;
@@ -201,7 +223,7 @@ async fn run(ops: Vec<Op>, window: usize) {
                     namespace_a,
                 };
                 let (namespace, params) = filter.params(after.to_string());
-                let stream = cache.watch(namespace, &params).await.unwrap();
+                let stream = open(&cache, namespace, &params, raw).await;
                 let after = (after >= window_start).then_some(after);
                 subscribers.push(Subscriber {
                     stream,
@@ -210,7 +232,7 @@ async fn run(ops: Vec<Op>, window: usize) {
                     filter,
                 });
             }
-            Op::Snapshot { red_only } => {
+            Op::Snapshot { red_only, raw } => {
                 let current = *points.last().unwrap();
                 caught_up(&cache, current).await;
                 let filter = Filter {
@@ -218,7 +240,7 @@ async fn run(ops: Vec<Op>, window: usize) {
                     namespace_a: false,
                 };
                 let (namespace, params) = filter.params("0".into());
-                let stream = cache.watch(namespace, &params).await.unwrap();
+                let stream = open(&cache, namespace, &params, raw).await;
                 let initial = objects
                     .values()
                     .filter(|s| filter.matches(s))

@@ -1,12 +1,14 @@
 //! [`InProcessClient`] as a [`Client`]: the object layer, with watches and
-//! any-version lists from the watch cache.
+//! any-version lists from the watch cache. Raw watches hand out the cache's stored
+//! encodings, so a typed watcher decodes each object once, from the bytes.
 
 use async_trait::async_trait;
 use client::{
     Client, ClientError, DeleteOutcome, DeleteParams, ListParams, ObjectList, Patch, PatchParams,
-    PostParams, WatchParams, WatchStream,
+    PostParams, RawObject, WatchParams, WatchStream,
 };
 use core_types::{ApiResource, DynamicObject};
+use futures::StreamExt as _;
 
 use super::InProcessClient;
 use crate::kv::Revision;
@@ -145,18 +147,39 @@ impl Client for InProcessClient {
         namespace: Option<&str>,
         params: &WatchParams,
     ) -> Result<WatchStream, ClientError> {
-        let from = params
-            .resource_version
-            .as_deref()
-            .and_then(|rv| rv.parse::<Revision>().ok())
-            .filter(|rv| *rv > 0);
-        match self.watch_cache_from(resource, from).await? {
+        match self.watch_cache_from(resource, start(params)).await? {
             Some(cache) => cache.watch(namespace, params).await,
             None => self.objects().watch(resource, namespace, params).await,
+        }
+    }
+
+    async fn watch_raw(
+        &self,
+        resource: &ApiResource,
+        namespace: Option<&str>,
+        params: &WatchParams,
+    ) -> Result<WatchStream<RawObject>, ClientError> {
+        match self.watch_cache_from(resource, start(params)).await? {
+            Some(cache) => cache.watch_raw(namespace, params).await,
+            None => {
+                let stream = self.objects().watch(resource, namespace, params).await?;
+                Ok(stream
+                    .map(|item| item?.try_map(|obj| RawObject::encode(&obj)))
+                    .boxed())
+            }
         }
     }
 
     async fn bind(&self, namespace: &str, pod: &str, node: &str) -> Result<(), ClientError> {
         self.objects().bind(namespace, pod, node).await
     }
+}
+
+/// The revision a watch starts after, when it names one.
+fn start(params: &WatchParams) -> Option<Revision> {
+    params
+        .resource_version
+        .as_deref()
+        .and_then(|rv| rv.parse::<Revision>().ok())
+        .filter(|rv| *rv > 0)
 }

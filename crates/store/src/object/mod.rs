@@ -15,7 +15,7 @@ mod filter;
 mod key;
 mod names;
 mod patch;
-mod raw;
+pub(crate) mod raw;
 mod read;
 mod update;
 mod watch;
@@ -25,13 +25,13 @@ use std::time::Duration;
 
 use crate::kv::KvStore;
 
-pub(crate) use codec::{collection_namespace, decode, parse_resource_version, storage_error};
+pub(crate) use codec::{collection_namespace, decode_at, parse_resource_version, storage_error};
 pub use delete::{FOREGROUND_FINALIZER, ORPHAN_FINALIZER};
 pub(crate) use filter::Change;
 pub use filter::{ObjectFilter, field_value};
 pub(crate) use key::list_prefix;
 pub use key::{KeyError, ObjectKey, REGISTRY_PREFIX, resource_prefix};
-pub(crate) use read::initial_state;
+pub(crate) use read::initial_values;
 pub(crate) use watch::bookmark_interval;
 
 /// How often a watch that asked for bookmarks gets one.

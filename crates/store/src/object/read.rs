@@ -13,7 +13,7 @@ use super::codec::{
 };
 use super::filter::ObjectFilter;
 use super::key::{ObjectKey, list_prefix};
-use crate::kv::{KvError, KvStore, RangeRequest, Revision};
+use crate::kv::{KeyValue, KvError, KvStore, RangeRequest, Revision};
 
 /// Keys read per storage call when a read has no limit of its own.
 const PAGE: usize = 1_000;
@@ -221,7 +221,22 @@ pub(crate) async fn initial_state(
     prefix: &str,
     at: Option<Revision>,
 ) -> Result<(Revision, Vec<(Bytes, DynamicObject)>), ClientError> {
-    let mut objects = Vec::new();
+    let (revision, kvs) = initial_values(kv, prefix, at).await?;
+    let mut objects = Vec::with_capacity(kvs.len());
+    for kv in kvs {
+        let obj = decode(&kv)?;
+        objects.push((kv.key, obj));
+    }
+    Ok((revision, objects))
+}
+
+/// Like [`initial_state`], with the stored values left encoded.
+pub(crate) async fn initial_values(
+    kv: &dyn KvStore,
+    prefix: &str,
+    at: Option<Revision>,
+) -> Result<(Revision, Vec<KeyValue>), ClientError> {
+    let mut values = Vec::new();
     let mut revision = at;
     let mut cursor: Option<Bytes> = None;
     loop {
@@ -235,13 +250,12 @@ pub(crate) async fn initial_state(
         let response = kv.range(request).await.map_err(storage_error)?;
         revision.get_or_insert(response.revision);
         let exhausted = !response.more || response.kvs.is_empty();
-        for kv in response.kvs {
-            let obj = decode(&kv)?;
-            cursor = Some(kv.key.clone());
-            objects.push((kv.key, obj));
+        if let Some(last) = response.kvs.last() {
+            cursor = Some(last.key.clone());
         }
+        values.extend(response.kvs);
         if exhausted {
-            return Ok((revision.unwrap_or(response.revision), objects));
+            return Ok((revision.unwrap_or(response.revision), values));
         }
     }
 }

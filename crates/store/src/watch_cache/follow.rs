@@ -8,8 +8,9 @@ use bytes::Bytes;
 use futures::StreamExt;
 
 use super::Shared;
+use super::cached::CachedObject;
 use crate::kv::{EventKind, KvError, KvStore, Revision, WatchEvent, WatchStream};
-use crate::object::{decode, initial_state, storage_error};
+use crate::object::{initial_values, storage_error};
 
 /// Wait between attempts to re-open a failed storage watch, doubled up to the maximum.
 const RETRY_MIN: Duration = Duration::from_millis(50);
@@ -73,7 +74,7 @@ async fn open(
             Ok(stream) => return Some(stream),
             Err(KvError::Compacted { .. }) => {
                 let text = String::from_utf8_lossy(prefix).into_owned();
-                match initial_state(kv, &text, None).await {
+                match initial_values(kv, &text, None).await {
                     Ok((revision, objects)) => {
                         shared
                             .stats
@@ -99,27 +100,28 @@ async fn open(
     }
 }
 
-/// Applies one revision's events.
+/// Applies one revision's events. When some subscriber reads decoded objects, they
+/// are decoded here, outside the lock.
 fn apply(shared: &Shared, batch: Vec<WatchEvent>) {
     let Some(revision) = batch.first().map(WatchEvent::revision) else {
         return;
     };
-    // Decode outside the lock.
-    let decoded: Vec<_> = batch
+    let decode = shared.decoding();
+    let changes: Vec<_> = batch
         .into_iter()
-        .filter_map(|event| {
+        .map(|event| {
             let current = match event.kind {
                 EventKind::Delete => None,
-                EventKind::Put => match decode(&event.kv) {
-                    Ok(obj) => Some(obj),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "watch cache: skipping an object that does not decode");
-                        return None;
+                EventKind::Put => {
+                    let state = CachedObject::new(event.kv.value, event.kv.mod_revision);
+                    if decode {
+                        let _ = state.object_if_valid();
                     }
-                },
+                    Some(Arc::new(state))
+                }
             };
-            Some((event.kv.key, current))
+            (event.kv.key, current)
         })
         .collect();
-    shared.apply(revision, decoded);
+    shared.apply(revision, changes);
 }

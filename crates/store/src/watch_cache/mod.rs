@@ -3,24 +3,27 @@
 //!
 //! See [`WatchCache`].
 
+mod cached;
 mod follow;
 mod state;
 mod subscriber;
 
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
-use client::{ClientError, ListParams, ObjectList, WatchParams, WatchStream};
+use client::{ClientError, ListParams, ObjectList, RawObject, WatchParams, WatchStream};
 use core_types::{ApiResource, DynamicObject, ListMeta};
 use futures::StreamExt as _;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use self::state::CacheState;
-use crate::kv::{KvStore, Revision};
+use self::cached::CachedObject;
+use self::state::{CacheState, Interest};
+use self::subscriber::Output;
+use crate::kv::{KeyValue, KvStore, Revision};
 use crate::object::{
-    ObjectFilter, bookmark_interval, collection_namespace, initial_state, list_prefix,
+    ObjectFilter, bookmark_interval, collection_namespace, initial_values, list_prefix,
     parse_resource_version, resource_prefix, storage_error,
 };
 
@@ -107,6 +110,9 @@ struct Shared {
     state: Mutex<CacheState>,
     /// The latest revision applied, published after its changes are queued.
     revision: AtomicI64,
+    /// Whether some subscriber reads decoded objects: then changes are decoded before
+    /// the lock is taken, rather than by the first reader under it.
+    decoding: AtomicBool,
     stats: Counters,
 }
 
@@ -125,19 +131,25 @@ impl Shared {
         self.lock().failure.clone()
     }
 
-    fn apply(&self, revision: Revision, changes: Vec<(Bytes, Option<DynamicObject>)>) {
+    fn decoding(&self) -> bool {
+        self.decoding.load(Ordering::Relaxed)
+    }
+
+    fn apply(&self, revision: Revision, changes: Vec<(Bytes, Option<Arc<CachedObject>>)>) {
         let mut state = self.lock();
         for (key, current) in changes {
             state.apply(revision, key, current);
         }
         state.revision = revision;
         self.revision.store(revision, Ordering::Release);
+        self.decoding.store(state.decoding > 0, Ordering::Relaxed);
     }
 
-    fn reset(&self, revision: Revision, objects: Vec<(Bytes, DynamicObject)>) {
+    fn reset(&self, revision: Revision, objects: Vec<KeyValue>) {
         let mut state = self.lock();
         state.reset(revision, objects);
         self.revision.store(revision, Ordering::Release);
+        self.decoding.store(false, Ordering::Relaxed);
     }
 
     fn fail(&self, failure: ClientError) {
@@ -217,9 +229,9 @@ impl WatchCache {
         revision: Option<Revision>,
     ) -> Result<Self, ClientError> {
         let prefix = resource_prefix(resource);
-        let (revision, objects) = match initial_state(&*kv, &prefix, revision).await {
+        let (revision, objects) = match initial_values(&*kv, &prefix, revision).await {
             Err(e) if revision.is_some() && (e.is_gone() || e.code() == 504) => {
-                initial_state(&*kv, &prefix, None).await?
+                initial_values(&*kv, &prefix, None).await?
             }
             other => other?,
         };
@@ -231,6 +243,7 @@ impl WatchCache {
                 config.subscriber_queue,
             )),
             revision: AtomicI64::new(revision),
+            decoding: AtomicBool::new(false),
             stats: Counters::default(),
         });
         let task = tokio::spawn(follow::follow(
@@ -282,26 +295,33 @@ impl WatchCache {
         let namespace = collection_namespace(resource, namespace)?;
         let prefix = Bytes::from(list_prefix(resource, namespace)?);
         let filter = ObjectFilter::for_list(None, params);
-        let (revision, shared_items) = {
+        // The states are taken under the lock, and decoded and filtered outside it.
+        let (revision, states) = {
             let state = self.inner.shared.lock();
             if let Some(failure) = &state.failure {
                 return Err(failure.clone());
             }
-            let items: Vec<Arc<DynamicObject>> = state
+            let states: Vec<Arc<CachedObject>> = state
                 .objects
                 .range(prefix.clone()..)
                 .take_while(|(k, _)| k.starts_with(&prefix))
-                .filter(|(_, o)| filter.matches(o))
                 .map(|(_, o)| o.clone())
                 .collect();
-            (state.revision, items)
+            (state.revision, states)
         };
+        let mut items = Vec::with_capacity(states.len());
+        for state in &states {
+            let obj = state.object().map_err(Clone::clone)?;
+            if filter.matches(obj) {
+                items.push(obj.clone());
+            }
+        }
         Ok(ObjectList {
             metadata: ListMeta {
                 resource_version: revision.to_string(),
                 ..ListMeta::default()
             },
-            items: shared_items.iter().map(|o| (**o).clone()).collect(),
+            items,
         })
     }
 
@@ -311,27 +331,51 @@ impl WatchCache {
         namespace: Option<&str>,
         params: &WatchParams,
     ) -> Result<WatchStream, ClientError> {
+        self.watch_as(namespace, params).await
+    }
+
+    /// Like [`watch`](Self::watch), with the objects in their encoding (see
+    /// [`client::Client::watch_raw`]): nothing is decoded for such a watcher.
+    pub async fn watch_raw(
+        &self,
+        namespace: Option<&str>,
+        params: &WatchParams,
+    ) -> Result<WatchStream<RawObject>, ClientError> {
+        self.watch_as(namespace, params).await
+    }
+
+    async fn watch_as<T: Output>(
+        &self,
+        namespace: Option<&str>,
+        params: &WatchParams,
+    ) -> Result<WatchStream<T>, ClientError> {
         let resource = &self.inner.resource;
         let namespace = collection_namespace(resource, namespace)?;
-        let filter = ObjectFilter::for_watch(namespace, params);
+        let prefix = list_prefix(resource, namespace)?;
+        let interest = Interest::new(
+            Bytes::from(prefix.clone()),
+            ObjectFilter::for_watch(None, params),
+        );
         let shared = self.inner.shared.clone();
         let rv = params.resource_version.as_deref().unwrap_or_default();
         let (initial, subscription, after) = match rv {
             "" => {
-                let prefix = list_prefix(resource, namespace)?;
-                let (revision, objects) = initial_state(&*self.inner.kv, &prefix, None).await?;
-                let initial = objects
+                let (revision, values) = initial_values(&*self.inner.kv, &prefix, None).await?;
+                let initial = values
                     .into_iter()
-                    .map(|(_, o)| o)
-                    .filter(|o| filter.matches(o))
+                    .filter_map(|kv| {
+                        let state = CachedObject::new(kv.value, kv.mod_revision);
+                        interest.passes(&kv.key, &state).then(|| Arc::new(state))
+                    })
                     .collect();
-                let subscription = shared.lock().subscribe(filter, revision)?;
+                let subscription = shared.lock().subscribe(interest, revision, T::DECODED)?;
                 (initial, subscription, revision)
             }
             "0" => {
                 let mut state = shared.lock();
                 let revision = state.revision;
-                (Vec::new(), state.subscribe_with_snapshot(filter)?, revision)
+                let subscription = state.subscribe_with_snapshot(interest, T::DECODED)?;
+                (Vec::new(), subscription, revision)
             }
             rv => {
                 let after = parse_resource_version(rv)?;
@@ -348,7 +392,7 @@ impl WatchCache {
                         )));
                     }
                 }
-                let subscription = match shared.lock().subscribe(filter, after) {
+                let subscription = match shared.lock().subscribe(interest, after, T::DECODED) {
                     Ok(s) => s,
                     Err(e) if e.is_gone() => {
                         return Ok(futures::stream::once(async move { Err(e) }).boxed());

@@ -9,20 +9,21 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use bytes::Bytes;
 use client::ClientError;
-use core_types::DynamicObject;
 use tokio::sync::mpsc;
 
-use crate::kv::Revision;
+use super::cached::CachedObject;
+use crate::kv::{KeyValue, Revision};
 use crate::object::{Change, ObjectFilter};
 
-/// One change to one key, decoded once and shared by every subscriber.
+/// One change to one key, shared by every subscriber.
 #[derive(Debug)]
 pub(super) struct CachedEvent {
     pub(super) revision: Revision,
+    pub(super) key: Bytes,
     /// The state before (`None`: created).
-    pub(super) previous: Option<Arc<DynamicObject>>,
+    pub(super) previous: Option<Arc<CachedObject>>,
     /// The state after (`None`: deleted).
-    pub(super) current: Option<Arc<DynamicObject>>,
+    pub(super) current: Option<Arc<CachedObject>>,
 }
 
 /// What a subscriber is sent: how the change looks through its filter, and the change.
@@ -32,14 +33,61 @@ pub(super) struct Delivery {
     pub(super) event: Arc<CachedEvent>,
 }
 
+/// What a subscriber watches: the keys under a prefix (all of the kind, or one
+/// namespace), holding objects that pass its selectors.
+#[derive(Clone, Debug)]
+pub(super) struct Interest {
+    prefix: Bytes,
+    selectors: ObjectFilter,
+}
+
+impl Interest {
+    /// The keys under `prefix` whose objects pass `selectors` (its namespace, if any,
+    /// is not read: the prefix stands for it).
+    pub(super) fn new(prefix: Bytes, selectors: ObjectFilter) -> Self {
+        Interest { prefix, selectors }
+    }
+
+    /// Whether deciding reads the decoded objects.
+    fn decodes(&self) -> bool {
+        self.selectors.has_selectors()
+    }
+
+    /// True if the state of `key` is of interest. A state that does not decode is
+    /// (its watcher then gets an error item: whether it matches cannot be told).
+    pub(super) fn passes(&self, key: &[u8], state: &CachedObject) -> bool {
+        key.starts_with(&self.prefix)
+            && (!self.decodes()
+                || state
+                    .object()
+                    .map_or(true, |obj| self.selectors.matches(obj)))
+    }
+
+    /// What a change is for a watcher with this interest; `None` if it does not see it.
+    fn classify(&self, event: &CachedEvent) -> Option<Change> {
+        let passes = |state: &Option<Arc<CachedObject>>| {
+            state.as_deref().is_some_and(|s| self.passes(&event.key, s))
+        };
+        match (passes(&event.previous), passes(&event.current)) {
+            (false, true) => Some(Change::Added),
+            (true, true) => Some(Change::Modified),
+            (true, false) => Some(Change::Deleted),
+            (false, false) => None,
+        }
+    }
+}
+
 /// A registered watcher.
 struct Subscriber {
-    filter: ObjectFilter,
+    interest: Interest,
     /// Only changes after this revision are sent.
     after: Revision,
     tx: mpsc::Sender<Delivery>,
     /// Set when the subscriber is cut off for falling behind.
     lagged: Arc<AtomicBool>,
+    /// Whether it reads decoded objects (it has selectors, or wants
+    /// `DynamicObject`s).
+    decodes: bool,
 }
 
 /// What a new subscriber gets: the events to replay, then its queue.
@@ -51,7 +99,7 @@ pub(super) struct Subscription {
 
 #[derive(Default)]
 pub(super) struct CacheState {
-    pub(super) objects: BTreeMap<Bytes, Arc<DynamicObject>>,
+    pub(super) objects: BTreeMap<Bytes, Arc<CachedObject>>,
     window: VecDeque<Arc<CachedEvent>>,
     window_capacity: usize,
     queue_capacity: usize,
@@ -64,18 +112,32 @@ pub(super) struct CacheState {
     pub(super) failure: Option<ClientError>,
     /// Subscribers cut off for being slow, since the start.
     pub(super) cut_off: u64,
+    /// How many subscribers read decoded objects.
+    pub(super) decoding: usize,
+}
+
+fn cached_objects(values: Vec<KeyValue>) -> BTreeMap<Bytes, Arc<CachedObject>> {
+    values
+        .into_iter()
+        .map(|kv| {
+            (
+                kv.key,
+                Arc::new(CachedObject::new(kv.value, kv.mod_revision)),
+            )
+        })
+        .collect()
 }
 
 impl CacheState {
     /// The state of a prefix at `revision`, holding `objects`.
     pub(super) fn new(
         revision: Revision,
-        objects: Vec<(Bytes, DynamicObject)>,
+        objects: Vec<KeyValue>,
         window_capacity: usize,
         queue_capacity: usize,
     ) -> Self {
         CacheState {
-            objects: objects.into_iter().map(|(k, o)| (k, Arc::new(o))).collect(),
+            objects: cached_objects(objects),
             window_capacity,
             queue_capacity,
             revision,
@@ -86,27 +148,33 @@ impl CacheState {
 
     /// Starts over from a fresh read (after history the cache needed was compacted):
     /// every subscriber is cut off, as it may have missed changes.
-    pub(super) fn reset(&mut self, revision: Revision, objects: Vec<(Bytes, DynamicObject)>) {
-        self.objects = objects.into_iter().map(|(k, o)| (k, Arc::new(o))).collect();
+    pub(super) fn reset(&mut self, revision: Revision, objects: Vec<KeyValue>) {
+        self.objects = cached_objects(objects);
         self.window.clear();
         self.revision = revision;
         self.window_start = revision;
         for s in self.subscribers.drain(..) {
             s.lagged.store(true, Ordering::Release);
         }
+        self.decoding = 0;
     }
 
     /// Stops serving: subscribers' streams end with `failure`.
     pub(super) fn fail(&mut self, failure: ClientError) {
         self.failure = Some(failure);
         self.subscribers.clear();
+        self.decoding = 0;
     }
 
     /// Applies one change; `current: None` deletes the key. Fans the change out.
-    pub(super) fn apply(&mut self, revision: Revision, key: Bytes, current: Option<DynamicObject>) {
-        let current = current.map(Arc::new);
+    pub(super) fn apply(
+        &mut self,
+        revision: Revision,
+        key: Bytes,
+        current: Option<Arc<CachedObject>>,
+    ) {
         let previous = match &current {
-            Some(obj) => self.objects.insert(key, obj.clone()),
+            Some(obj) => self.objects.insert(key.clone(), obj.clone()),
             None => self.objects.remove(&key),
         };
         if previous.is_none() && current.is_none() {
@@ -114,6 +182,7 @@ impl CacheState {
         }
         let event = Arc::new(CachedEvent {
             revision,
+            key,
             previous,
             current,
         });
@@ -128,7 +197,7 @@ impl CacheState {
             if revision <= s.after {
                 return !s.tx.is_closed();
             }
-            let Some(change) = classify(&s.filter, &event) else {
+            let Some(change) = s.interest.classify(&event) else {
                 return !s.tx.is_closed();
             };
             match s.tx.try_send(Delivery {
@@ -145,14 +214,20 @@ impl CacheState {
             }
         });
         self.cut_off += cut_off;
+        self.count_decoding();
+    }
+
+    fn count_decoding(&mut self) {
+        self.decoding = self.subscribers.iter().filter(|s| s.decodes).count();
     }
 
     /// Registers a subscriber for the changes after `after`, replaying those the window
     /// holds; `Gone` if the window no longer reaches back that far.
     pub(super) fn subscribe(
         &mut self,
-        filter: ObjectFilter,
+        interest: Interest,
         after: Revision,
+        decoded: bool,
     ) -> Result<Subscription, ClientError> {
         if let Some(failure) = &self.failure {
             return Err(failure.clone());
@@ -168,20 +243,21 @@ impl CacheState {
             .iter()
             .filter(|e| e.revision > after)
             .filter_map(|e| {
-                classify(&filter, e).map(|change| Delivery {
+                interest.classify(e).map(|change| Delivery {
                     change,
                     event: e.clone(),
                 })
             })
             .collect();
-        Ok(self.register(filter, after, replay))
+        Ok(self.register(interest, after, replay, decoded))
     }
 
     /// Registers a subscriber that first gets the current state (as `Added` events at
     /// the cache's revision), then every later change.
     pub(super) fn subscribe_with_snapshot(
         &mut self,
-        filter: ObjectFilter,
+        interest: Interest,
+        decoded: bool,
     ) -> Result<Subscription, ClientError> {
         if let Some(failure) = &self.failure {
             return Err(failure.clone());
@@ -189,35 +265,41 @@ impl CacheState {
         let revision = self.revision;
         let replay = self
             .objects
-            .values()
-            .filter(|o| filter.matches(o))
-            .map(|o| Delivery {
+            .range(interest.prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&interest.prefix))
+            .filter(|(k, o)| interest.passes(k, o))
+            .map(|(k, o)| Delivery {
                 change: Change::Added,
                 event: Arc::new(CachedEvent {
                     revision,
+                    key: k.clone(),
                     previous: None,
                     current: Some(o.clone()),
                 }),
             })
             .collect();
-        Ok(self.register(filter, revision, replay))
+        Ok(self.register(interest, revision, replay, decoded))
     }
 
     fn register(
         &mut self,
-        filter: ObjectFilter,
+        interest: Interest,
         after: Revision,
         replay: VecDeque<Delivery>,
+        decoded: bool,
     ) -> Subscription {
         self.subscribers.retain(|s| !s.tx.is_closed());
         let (tx, rx) = mpsc::channel(self.queue_capacity);
         let lagged = Arc::new(AtomicBool::new(false));
+        let decodes = decoded || interest.decodes();
         self.subscribers.push(Subscriber {
-            filter,
+            interest,
             after,
             tx,
             lagged: lagged.clone(),
+            decodes,
         });
+        self.count_decoding();
         Subscription { replay, rx, lagged }
     }
 
@@ -230,8 +312,4 @@ impl CacheState {
     pub(super) fn window_len(&self) -> usize {
         self.window.len()
     }
-}
-
-fn classify(filter: &ObjectFilter, event: &CachedEvent) -> Option<Change> {
-    filter.classify(event.previous.as_deref(), event.current.as_deref())
 }

@@ -1,0 +1,140 @@
+//! [`RawObject`]: an object still in its JSON encoding.
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use core_types::{ApiResource, Resource};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::ClientError;
+
+/// An object in its JSON encoding, as a store holds it or an API server sends it,
+/// complete with its `metadata.resourceVersion`.
+///
+/// [`Client::watch_raw`](crate::Client::watch_raw) hands these out so that a typed
+/// watcher decodes each object once, straight into its own type, instead of through a
+/// [`DynamicObject`](core_types::DynamicObject). Cloning one is cheap (the bytes are
+/// shared).
+///
+/// ```
+/// use client::RawObject;
+/// use core_types::StaticResource;
+/// use core_types::core_v1::Pod;
+///
+/// let raw = RawObject::new(r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web"}}"#);
+/// let pod: Pod = raw.decode(Pod::resource()).unwrap();
+/// assert_eq!(pod.metadata.name, "web");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawObject(Bytes);
+
+/// `apiVersion` and `kind`, borrowed from the encoding where they need no unescaping.
+#[derive(Deserialize)]
+struct Types<'a> {
+    #[serde(borrow, default, rename = "apiVersion")]
+    api_version: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    kind: Option<Cow<'a, str>>,
+}
+
+impl RawObject {
+    /// The object encoded as `json` (not checked here: [`decode`](Self::decode) does).
+    pub fn new(json: impl Into<Bytes>) -> Self {
+        RawObject(json.into())
+    }
+
+    /// The encoding.
+    pub fn json(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The encoding, as shared bytes.
+    pub fn into_bytes(self) -> Bytes {
+        self.0
+    }
+
+    /// Decodes the object as `K`. Fails with [`ClientError::Decode`] (with the path of
+    /// the offending field) when the content does not fit `K`, or when the object
+    /// names another kind than `resource`, as [`from_dynamic`](crate::from_dynamic)
+    /// does.
+    pub fn decode<K: Resource + DeserializeOwned>(
+        &self,
+        resource: &ApiResource,
+    ) -> Result<K, ClientError> {
+        let types: Types<'_> =
+            serde_json::from_slice(&self.0).map_err(|e| ClientError::Decode {
+                path: String::new(),
+                message: format!("not a JSON object: {e}"),
+            })?;
+        let api_version = resource.api_version();
+        let kind = types.kind.unwrap_or_default();
+        let found_version = types.api_version.unwrap_or_default();
+        if (!kind.is_empty() && kind != resource.kind)
+            || (!found_version.is_empty() && found_version != api_version)
+        {
+            return Err(ClientError::Decode {
+                path: String::new(),
+                message: format!(
+                    "expected {api_version} {}, found {found_version} {kind}",
+                    resource.kind
+                ),
+            });
+        }
+        Ok(core_types::decode::from_slice(&self.0)?)
+    }
+
+    /// Encodes `obj`.
+    pub fn encode<T: serde::Serialize>(obj: &T) -> Result<Self, ClientError> {
+        serde_json::to_vec(obj)
+            .map(RawObject::new)
+            .map_err(|e| ClientError::internal(format!("cannot encode object: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use core_types::StaticResource;
+    use core_types::core_v1::{Node, Pod};
+
+    use super::*;
+
+    #[test]
+    fn decodes_into_the_type_and_checks_the_kind() {
+        let raw = RawObject::new(
+            r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","resourceVersion":"7"},
+                "spec":{"nodeName":"n1","containers":[{"name":"c","image":"nginx"}]}}"#,
+        );
+        let pod: Pod = raw.decode(Pod::resource()).unwrap();
+        assert_eq!(pod.metadata.resource_version, "7");
+        assert_eq!(pod.spec.node_name, "n1");
+        let wrong = raw.decode::<Node>(Node::resource()).unwrap_err();
+        assert!(
+            matches!(&wrong, ClientError::Decode { message, .. } if message.contains("found v1 Pod")),
+            "{wrong:?}"
+        );
+    }
+
+    #[test]
+    fn bad_content_says_where() {
+        let raw = RawObject::new(r#"{"kind":"Pod","spec":{"containers":"nope"}}"#);
+        let e = raw.decode::<Pod>(Pod::resource()).unwrap_err();
+        assert!(
+            matches!(&e, ClientError::Decode { path, .. } if path == "spec.containers"),
+            "{e:?}"
+        );
+        let e = RawObject::new("[1]")
+            .decode::<Pod>(Pod::resource())
+            .unwrap_err();
+        assert!(matches!(e, ClientError::Decode { .. }), "{e:?}");
+    }
+
+    #[test]
+    fn encode_round_trips() {
+        let mut pod = Pod::default();
+        pod.metadata.name = "a".into();
+        let raw = RawObject::encode(&pod).unwrap();
+        let back: Pod = raw.decode(Pod::resource()).unwrap();
+        assert_eq!(back, pod);
+    }
+}
