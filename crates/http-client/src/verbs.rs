@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use client::{
     Client, ClientError, DeleteOutcome, DeleteParams, ListParams, ObjectList, Patch, PatchParams,
-    PostParams, WatchParams, WatchStream,
+    PostParams, RawObject, WatchParams, WatchStream,
 };
 use core_types::{ApiResource, DynamicObject, StaticResource, core_v1::Pod};
 use hyper::{Method, StatusCode};
@@ -238,6 +238,16 @@ impl Client for HttpClient {
         namespace: Option<&str>,
         params: &WatchParams,
     ) -> Result<WatchStream, ClientError> {
+        crate::watch::start(self.clone(), resource, namespace, params).await
+    }
+
+    /// The objects as the server sent them: a typed watcher decodes each once.
+    async fn watch_raw(
+        &self,
+        resource: &ApiResource,
+        namespace: Option<&str>,
+        params: &WatchParams,
+    ) -> Result<WatchStream<RawObject>, ClientError> {
         crate::watch::start(self.clone(), resource, namespace, params).await
     }
 

@@ -1,8 +1,8 @@
 //! Watches: a chunked stream of `{"type", "object"}` lines, resumed transparently from
 //! the last resourceVersion when the server ends the request or the connection drops.
 
-use bytes::BytesMut;
-use client::{ClientError, WatchEvent, WatchParams, WatchStream};
+use bytes::{Bytes, BytesMut};
+use client::{ClientError, RawObject, WatchEvent, WatchParams, WatchStream};
 use core_types::{ApiResource, DynamicObject, Status};
 use futures::StreamExt as _;
 use http_body_util::BodyExt as _;
@@ -19,13 +19,41 @@ use crate::url::{self, Query};
 /// A line longer than this is refused (a broken or hostile server).
 const MAX_LINE: usize = 64 << 20;
 
+/// What a watch's events carry, made from the JSON of one event's object.
+pub(crate) trait WireObject: Sized + Send + 'static {
+    /// The object and its resourceVersion (where a resumed watch starts), or why the
+    /// JSON is not an object of `resource`.
+    fn from_wire(json: &str, resource: &ApiResource) -> Result<(Self, String), String>;
+}
+
+impl WireObject for DynamicObject {
+    fn from_wire(json: &str, resource: &ApiResource) -> Result<(Self, String), String> {
+        let mut o: DynamicObject = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        fill_types(&mut o, resource);
+        let version = o.metadata.resource_version.clone();
+        Ok((o, version))
+    }
+}
+
+/// The object as sent; only its resourceVersion is read.
+impl WireObject for RawObject {
+    fn from_wire(json: &str, _: &ApiResource) -> Result<(Self, String), String> {
+        let version = serde_json::from_str::<Bookmark>(json)
+            .map_err(|e| e.to_string())?
+            .metadata
+            .resource_version;
+        let raw = RawObject::new(Bytes::copy_from_slice(json.as_bytes()));
+        Ok((raw, version))
+    }
+}
+
 /// Opens a watch; see the crate documentation for resumption and `Gone`.
-pub(crate) async fn start(
+pub(crate) async fn start<T: WireObject>(
     client: HttpClient,
     resource: &ApiResource,
     namespace: Option<&str>,
     params: &WatchParams,
-) -> Result<WatchStream, ClientError> {
+) -> Result<WatchStream<T>, ClientError> {
     let path = url::collection(resource, namespace)?;
     let version = params.resource_version.clone().filter(|v| !v.is_empty());
     let mut watch = Watch {
@@ -39,6 +67,7 @@ pub(crate) async fn start(
         body: None,
         buffer: BytesMut::new(),
         finished: false,
+        output: std::marker::PhantomData,
     };
     match watch.connect().await {
         Ok(body) => watch.body = Some(body),
@@ -53,7 +82,7 @@ pub(crate) async fn start(
     .boxed())
 }
 
-struct Watch {
+struct Watch<T> {
     client: HttpClient,
     /// The collection's path (without query).
     path: String,
@@ -70,16 +99,17 @@ struct Watch {
     body: Option<Incoming>,
     buffer: BytesMut,
     finished: bool,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
 /// What one line of the stream means.
 // Short-lived (made and matched at once): boxing the event would only add an allocation.
 #[allow(clippy::large_enum_variant)]
-enum Step {
+enum Step<T> {
     /// Nothing for the caller (a bookmark it did not ask for, an empty line).
     Skip,
     /// An event for the caller.
-    Event(WatchEvent<DynamicObject>),
+    Event(WatchEvent<T>),
     /// An error; the stream ends after it.
     End(ClientError),
 }
@@ -114,8 +144,8 @@ struct Bookmark {
     metadata: BookmarkMeta,
 }
 
-impl Watch {
-    async fn next(&mut self) -> Option<Result<WatchEvent<DynamicObject>, ClientError>> {
+impl<T: WireObject> Watch<T> {
+    async fn next(&mut self) -> Option<Result<WatchEvent<T>, ClientError>> {
         if self.finished {
             return None;
         }
@@ -226,7 +256,7 @@ impl Watch {
     }
 
     /// Interprets one line.
-    fn step(&mut self, line: &[u8]) -> Step {
+    fn step(&mut self, line: &[u8]) -> Step<T> {
         if line.iter().all(u8::is_ascii_whitespace) {
             return Step::Skip;
         }
@@ -237,8 +267,8 @@ impl Watch {
         let object = raw.object.get();
         match raw.kind.as_str() {
             "ADDED" | "MODIFIED" | "DELETED" => {
-                let mut o: DynamicObject = match serde_json::from_str(object) {
-                    Ok(o) => o,
+                let (o, version) = match T::from_wire(object, &self.resource) {
+                    Ok(decoded) => decoded,
                     Err(e) => {
                         return Step::End(decode_error(format!(
                             "a watch event's object is not a {}: {e}",
@@ -246,9 +276,8 @@ impl Watch {
                         )));
                     }
                 };
-                fill_types(&mut o, &self.resource);
-                if !o.metadata.resource_version.is_empty() {
-                    self.version = Some(o.metadata.resource_version.clone());
+                if !version.is_empty() {
+                    self.version = Some(version);
                 }
                 Step::Event(match raw.kind.as_str() {
                     "ADDED" => WatchEvent::Added(o),

@@ -10,7 +10,7 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use client::{Client, ListParams, Patch, PatchParams, PostParams, WatchEvent, WatchParams};
+use client::{Api, Client, ListParams, Patch, PatchParams, PostParams, WatchEvent, WatchParams};
 use core_types::core_v1::ConfigMap;
 use core_types::{DynamicObject, StaticResource};
 use futures::StreamExt as _;
@@ -116,6 +116,55 @@ async fn events_arrive_in_order_across_server_side_watch_ends() {
         ("Deleted", "cm-1".into())
     );
     assert!(written >= 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_watches_decode_the_objects_as_sent_and_resume_too() {
+    // A typed watch reads the objects as sent (`watch_raw`); it resumes from their
+    // resourceVersions as the decoded watch does.
+    let store = Arc::new(InProcessClient::new(Arc::new(MemoryStore::new())));
+    let cluster = Cluster::start_with(store, Duration::from_secs(1)).await;
+    let client = cluster.client();
+    let cms = ConfigMap::resource();
+    let api = Api::<ConfigMap>::namespaced(Arc::new(client.clone()), "default");
+    let list = api.list(&ListParams::default()).await.unwrap();
+    let mut events = api
+        .watch(&WatchParams::default().resource_version(list.resource_version()))
+        .await
+        .unwrap();
+    let mut written = 0;
+    let started = std::time::Instant::now();
+    while client.stats().watch_resumes < 1 || written < 3 {
+        assert!(started.elapsed() < PATIENCE, "no resumption in time");
+        let name = format!("cm-{written}");
+        let stored = cluster
+            .store
+            .create(
+                cms,
+                NS,
+                config_map(&name, &[("k", "v")]),
+                &PostParams::default(),
+            )
+            .await
+            .unwrap();
+        let event = tokio::time::timeout(PATIENCE, events.next())
+            .await
+            .expect("an event in time")
+            .expect("the stream goes on")
+            .expect("an event, not an error");
+        match event {
+            WatchEvent::Added(cm) => {
+                assert_eq!(cm.metadata.name, name);
+                assert_eq!(
+                    cm.metadata.resource_version,
+                    stored.metadata.resource_version
+                );
+                assert_eq!(cm.data.get("k").map(String::as_str), Some("v"));
+            }
+            other => panic!("expected Added {name}, got {other:?}"),
+        }
+        written += 1;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
