@@ -119,7 +119,7 @@ fn build_pod(i: usize, s: &PodSpec) -> Pod {
             });
     }
     if affinity != Affinity::default() {
-        p.spec.affinity = Some(affinity);
+        p.spec.affinity = Some(Box::new(affinity));
     }
     if s.tolerates {
         p = with_toleration(p, "dedicated", "x", "NoSchedule");

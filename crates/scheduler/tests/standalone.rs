@@ -113,7 +113,7 @@ fn requiring_zone(name: &str, zone: &str) -> core_types::core_v1::Pod {
         Affinity, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm,
     };
     let mut p = pod(name, 100, GI);
-    p.spec.affinity = Some(Affinity {
+    p.spec.affinity = Some(Box::new(Affinity {
         node_affinity: Some(NodeAffinity {
             required_during_scheduling_ignored_during_execution: Some(NodeSelector {
                 node_selector_terms: vec![NodeSelectorTerm {
@@ -128,7 +128,7 @@ fn requiring_zone(name: &str, zone: &str) -> core_types::core_v1::Pod {
             ..Default::default()
         }),
         ..Default::default()
-    });
+    }));
     p
 }
 

@@ -57,16 +57,16 @@ pub struct Container {
     pub volume_devices: Vec<VolumeDevice>,
     /// Check that restarts the container when it fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub liveness_probe: Option<Probe>,
+    pub liveness_probe: Option<Box<Probe>>,
     /// Check that removes the pod from service endpoints while it fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub readiness_probe: Option<Probe>,
+    pub readiness_probe: Option<Box<Probe>>,
     /// Check that must succeed once before the other probes start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub startup_probe: Option<Probe>,
+    pub startup_probe: Option<Box<Probe>>,
     /// Hooks run after start and before stop.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lifecycle: Option<Lifecycle>,
+    pub lifecycle: Option<Box<Lifecycle>>,
     /// File the container may write a termination message to
     /// (default `/dev/termination-log`).
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -79,7 +79,7 @@ pub struct Container {
     pub image_pull_policy: String,
     /// Security settings, overriding the pod's for this container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security_context: Option<SecurityContext>,
+    pub security_context: Option<Box<SecurityContext>>,
     /// Keep a stdin buffer open for the container.
     #[serde(default, skip_serializing_if = "is_false")]
     pub stdin: bool,
@@ -139,16 +139,16 @@ pub struct EphemeralContainer {
     pub volume_devices: Vec<VolumeDevice>,
     /// Not allowed for ephemeral containers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub liveness_probe: Option<Probe>,
+    pub liveness_probe: Option<Box<Probe>>,
     /// Not allowed for ephemeral containers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub readiness_probe: Option<Probe>,
+    pub readiness_probe: Option<Box<Probe>>,
     /// Not allowed for ephemeral containers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub startup_probe: Option<Probe>,
+    pub startup_probe: Option<Box<Probe>>,
     /// Not allowed for ephemeral containers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lifecycle: Option<Lifecycle>,
+    pub lifecycle: Option<Box<Lifecycle>>,
     /// File the container may write a termination message to.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub termination_message_path: String,
@@ -160,7 +160,7 @@ pub struct EphemeralContainer {
     pub image_pull_policy: String,
     /// Security settings, overriding the pod's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security_context: Option<SecurityContext>,
+    pub security_context: Option<Box<SecurityContext>>,
     /// Keep a stdin buffer open for the container.
     #[serde(default, skip_serializing_if = "is_false")]
     pub stdin: bool,

@@ -151,7 +151,7 @@ pub struct PodSpec {
     pub share_process_namespace: Option<bool>,
     /// Pod-wide security settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security_context: Option<PodSecurityContext>,
+    pub security_context: Option<Box<PodSecurityContext>>,
     /// Secrets used to pull the images.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub image_pull_secrets: Vec<LocalObjectReference>,
@@ -163,7 +163,7 @@ pub struct PodSpec {
     pub subdomain: String,
     /// Node and pod affinity rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub affinity: Option<Affinity>,
+    pub affinity: Option<Box<Affinity>>,
     /// Scheduler that places the pod; the default scheduler when empty.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub scheduler_name: String,

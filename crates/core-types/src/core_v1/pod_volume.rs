@@ -35,98 +35,98 @@ pub struct Volume {
     pub name: String,
     /// A file or directory of the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_path: Option<HostPathVolumeSource>,
+    pub host_path: Option<Box<HostPathVolumeSource>>,
     /// A scratch directory that lives as long as the pod.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub empty_dir: Option<EmptyDirVolumeSource>,
+    pub empty_dir: Option<Box<EmptyDirVolumeSource>>,
     /// A Google Compute Engine persistent disk (deprecated in-tree driver).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gce_persistent_disk: Option<GCEPersistentDiskVolumeSource>,
+    pub gce_persistent_disk: Option<Box<GCEPersistentDiskVolumeSource>>,
     /// An AWS EBS volume (deprecated in-tree driver).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aws_elastic_block_store: Option<AWSElasticBlockStoreVolumeSource>,
+    pub aws_elastic_block_store: Option<Box<AWSElasticBlockStoreVolumeSource>>,
     /// A git repository cloned into the volume (deprecated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub git_repo: Option<GitRepoVolumeSource>,
+    pub git_repo: Option<Box<GitRepoVolumeSource>>,
     /// The keys of a secret, as files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<SecretVolumeSource>,
+    pub secret: Option<Box<SecretVolumeSource>>,
     /// An NFS export.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nfs: Option<NFSVolumeSource>,
+    pub nfs: Option<Box<NFSVolumeSource>>,
     /// An iSCSI disk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iscsi: Option<ISCSIVolumeSource>,
+    pub iscsi: Option<Box<ISCSIVolumeSource>>,
     /// A GlusterFS mount (no longer supported).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub glusterfs: Option<GlusterfsVolumeSource>,
+    pub glusterfs: Option<Box<GlusterfsVolumeSource>>,
     /// The volume bound to a persistent volume claim of the pod's namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub persistent_volume_claim: Option<PersistentVolumeClaimVolumeSource>,
+    pub persistent_volume_claim: Option<Box<PersistentVolumeClaimVolumeSource>>,
     /// A Ceph RADOS block device (no longer supported).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rbd: Option<RBDVolumeSource>,
+    pub rbd: Option<Box<RBDVolumeSource>>,
     /// A volume handled by an exec-based FlexVolume driver (deprecated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flex_volume: Option<FlexVolumeSource>,
+    pub flex_volume: Option<Box<FlexVolumeSource>>,
     /// An OpenStack Cinder volume (deprecated in-tree driver).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cinder: Option<CinderVolumeSource>,
+    pub cinder: Option<Box<CinderVolumeSource>>,
     /// A CephFS mount (no longer supported).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cephfs: Option<CephFSVolumeSource>,
+    pub cephfs: Option<Box<CephFSVolumeSource>>,
     /// A Flocker dataset (no longer supported).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flocker: Option<FlockerVolumeSource>,
+    pub flocker: Option<Box<FlockerVolumeSource>>,
     /// Pod metadata and container resources, as files.
     #[serde(
         default,
         rename = "downwardAPI",
         skip_serializing_if = "Option::is_none"
     )]
-    pub downward_api: Option<DownwardAPIVolumeSource>,
+    pub downward_api: Option<Box<DownwardAPIVolumeSource>>,
     /// A Fibre Channel disk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fc: Option<FCVolumeSource>,
+    pub fc: Option<Box<FCVolumeSource>>,
     /// An Azure File share (deprecated in-tree driver).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub azure_file: Option<AzureFileVolumeSource>,
+    pub azure_file: Option<Box<AzureFileVolumeSource>>,
     /// The keys of a config map, as files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub config_map: Option<ConfigMapVolumeSource>,
+    pub config_map: Option<Box<ConfigMapVolumeSource>>,
     /// A vSphere disk (deprecated in-tree driver).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vsphere_volume: Option<VsphereVirtualDiskVolumeSource>,
+    pub vsphere_volume: Option<Box<VsphereVirtualDiskVolumeSource>>,
     /// A Quobyte volume (no longer supported).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quobyte: Option<QuobyteVolumeSource>,
+    pub quobyte: Option<Box<QuobyteVolumeSource>>,
     /// An Azure data disk (deprecated in-tree driver).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub azure_disk: Option<AzureDiskVolumeSource>,
+    pub azure_disk: Option<Box<AzureDiskVolumeSource>>,
     /// A Photon Controller disk (no longer supported).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub photon_persistent_disk: Option<PhotonPersistentDiskVolumeSource>,
+    pub photon_persistent_disk: Option<Box<PhotonPersistentDiskVolumeSource>>,
     /// Several secrets, config maps, downward API items and tokens in one directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projected: Option<ProjectedVolumeSource>,
+    pub projected: Option<Box<ProjectedVolumeSource>>,
     /// A Portworx volume (deprecated in-tree driver).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub portworx_volume: Option<PortworxVolumeSource>,
+    pub portworx_volume: Option<Box<PortworxVolumeSource>>,
     /// A ScaleIO volume (no longer supported).
     #[serde(default, rename = "scaleIO", skip_serializing_if = "Option::is_none")]
-    pub scale_io: Option<ScaleIOVolumeSource>,
+    pub scale_io: Option<Box<ScaleIOVolumeSource>>,
     /// A StorageOS volume (no longer supported).
     #[serde(default, rename = "storageos", skip_serializing_if = "Option::is_none")]
-    pub storage_os: Option<StorageOSVolumeSource>,
+    pub storage_os: Option<Box<StorageOSVolumeSource>>,
     /// An inline ephemeral volume of a CSI driver.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub csi: Option<CSIVolumeSource>,
+    pub csi: Option<Box<CSIVolumeSource>>,
     /// A claim created for the pod from a template and deleted with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ephemeral: Option<EphemeralVolumeSource>,
+    pub ephemeral: Option<Box<EphemeralVolumeSource>>,
     /// The contents of an OCI image or artifact, read-only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<ImageVolumeSource>,
+    pub image: Option<Box<ImageVolumeSource>>,
 }
 
 /// Refers to a persistent volume claim in the pod's namespace.

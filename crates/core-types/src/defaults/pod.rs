@@ -5,8 +5,8 @@ use super::image::default_pull_policy;
 use super::volume::pod_volume;
 use super::{ApplyDefaults, default_opt, default_opt_str, default_str, round_resource_list};
 use crate::core_v1::{
-    Container, ContainerStatus, EnvVar, HTTPGetAction, Lifecycle, Pod, PodSecurityContext, PodSpec,
-    PodTemplateSpec, Probe, ResourceRequirements,
+    Container, ContainerStatus, EnvVar, HTTPGetAction, Lifecycle, Pod, PodSpec, PodTemplateSpec,
+    Probe, ResourceRequirements,
 };
 
 /// Default termination grace period, in seconds.
@@ -123,7 +123,7 @@ impl ApplyDefaults for PodTemplateSpec {
 pub(super) fn pod_spec(spec: &mut PodSpec) {
     default_str(&mut spec.dns_policy, "ClusterFirst");
     default_str(&mut spec.restart_policy, "Always");
-    default_opt(&mut spec.security_context, PodSecurityContext::default());
+    default_opt(&mut spec.security_context, Box::default());
     default_opt(
         &mut spec.termination_grace_period_seconds,
         TERMINATION_GRACE_PERIOD_SECONDS,

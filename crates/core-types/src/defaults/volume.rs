@@ -3,8 +3,8 @@
 use super::image::default_pull_policy;
 use super::{ApplyDefaults, default_opt, default_opt_str, default_str, round_resource_list};
 use crate::core_v1::{
-    AzureDiskVolumeSource, DownwardAPIVolumeFile, EmptyDirVolumeSource, PersistentVolume,
-    PersistentVolumeClaim, PersistentVolumeClaimSpec, Volume,
+    AzureDiskVolumeSource, DownwardAPIVolumeFile, PersistentVolume, PersistentVolumeClaim,
+    PersistentVolumeClaimSpec, Volume,
 };
 
 /// File mode of secret, config map, downward API and projected volume files: 0644.
@@ -28,7 +28,7 @@ const TOKEN_EXPIRATION_SECONDS: i64 = 3600;
 /// - `image.pullPolicy`: as a container's `imagePullPolicy` (the `ImageVolume` feature).
 pub(super) fn pod_volume(v: &mut Volume) {
     if !has_source(v) {
-        v.empty_dir = Some(EmptyDirVolumeSource::default());
+        v.empty_dir = Some(Box::default());
     }
     if let Some(s) = &mut v.host_path {
         default_opt_str(&mut s.type_, "");
@@ -243,7 +243,7 @@ mod tests {
     #[test]
     fn no_source_becomes_empty_dir() {
         let v = volume(json!({"name": "scratch"}));
-        assert_eq!(v.empty_dir, Some(EmptyDirVolumeSource::default()));
+        assert_eq!(v.empty_dir, Some(Box::default()));
         assert_eq!(
             serde_json::to_value(&v).unwrap(),
             json!({"name": "scratch", "emptyDir": {}})
@@ -260,11 +260,11 @@ mod tests {
         let v = volume(json!({"name": "s", "secret": {"secretName": "x", "defaultMode": 256}}));
         assert_eq!(
             v.secret,
-            Some(SecretVolumeSource {
+            Some(Box::new(SecretVolumeSource {
                 secret_name: "x".into(),
                 default_mode: Some(256),
                 ..Default::default()
-            })
+            }))
         );
         let v = volume(json!({"name": "c", "configMap": {"name": "x"}}));
         assert_eq!(v.config_map.unwrap().default_mode, Some(420));
@@ -289,10 +289,10 @@ mod tests {
         let v = volume(json!({"name": "h", "hostPath": {"path": "/var/log"}}));
         assert_eq!(
             v.host_path,
-            Some(HostPathVolumeSource {
+            Some(Box::new(HostPathVolumeSource {
                 path: "/var/log".into(),
                 type_: Some(String::new())
-            })
+            }))
         );
         let v = volume(json!({"name": "h", "hostPath": {"path": "/d", "type": "Directory"}}));
         assert_eq!(v.host_path.unwrap().type_.as_deref(), Some("Directory"));

@@ -87,7 +87,7 @@ fn affinity_lists_follow_pods() {
     c.add_node(node("n2", 1000, 1000));
     let mut s = c.snapshot();
     let mut p = pod("anti", 10, 0);
-    p.spec.affinity = Some(core_types::core_v1::Affinity {
+    p.spec.affinity = Some(Box::new(core_types::core_v1::Affinity {
         pod_anti_affinity: Some(core_types::core_v1::PodAntiAffinity {
             required_during_scheduling_ignored_during_execution: vec![
                 core_types::core_v1::PodAffinityTerm {
@@ -99,7 +99,7 @@ fn affinity_lists_follow_pods() {
             ..Default::default()
         }),
         ..Default::default()
-    });
+    }));
     c.add_pod(Arc::new(PodInfo::from_pod(p)), "n2");
     c.update_snapshot(&mut s);
     let names: Vec<&str> = s

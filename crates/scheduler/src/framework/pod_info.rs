@@ -296,7 +296,7 @@ mod tests {
     #[test]
     fn terms_default_to_own_namespace_and_fold_label_keys() {
         let mut owner = pod("a", &[("app", "web"), ("rev", "1")]);
-        owner.spec.affinity = Some(Affinity {
+        owner.spec.affinity = Some(Box::new(Affinity {
             pod_anti_affinity: Some(PodAntiAffinity {
                 required_during_scheduling_ignored_during_execution: vec![PodAffinityTerm {
                     label_selector: Some(LabelSelector {
@@ -310,7 +310,7 @@ mod tests {
                 ..Default::default()
             }),
             ..Default::default()
-        });
+        }));
         let info = PodInfo::from_pod(owner);
         assert!(info.parse_error.is_none());
         let term = &info.required_anti_affinity_terms[0];

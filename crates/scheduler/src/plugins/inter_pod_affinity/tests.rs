@@ -48,13 +48,13 @@ fn required_affinity_and_anti_affinity() {
     let pl = InterPodAffinity::new(InterPodAffinityArgs::default()).unwrap();
     // Affinity to app=db in the same zone: zone a only.
     let mut p = labelled("web", "web");
-    p.spec.affinity = Some(Affinity {
+    p.spec.affinity = Some(Box::new(Affinity {
         pod_affinity: Some(PodAffinity {
             required_during_scheduling_ignored_during_execution: vec![term("db", "zone")],
             ..Default::default()
         }),
         ..Default::default()
-    });
+    }));
     let incoming = PodInfo::from_pod(p);
     let mut state = CycleState::new();
     assert_eq!(
@@ -70,7 +70,7 @@ fn required_affinity_and_anti_affinity() {
 
     // Anti-affinity to app=db on the same host: every node but a1.
     let mut p = labelled("web", "web");
-    p.spec.affinity = Some(Affinity {
+    p.spec.affinity = Some(Box::new(Affinity {
         pod_anti_affinity: Some(PodAntiAffinity {
             required_during_scheduling_ignored_during_execution: vec![term(
                 "db",
@@ -79,7 +79,7 @@ fn required_affinity_and_anti_affinity() {
             ..Default::default()
         }),
         ..Default::default()
-    });
+    }));
     let incoming = PodInfo::from_pod(p);
     let mut state = CycleState::new();
     pl.pre_filter(&mut state, &incoming, &snapshot).unwrap();
@@ -99,13 +99,13 @@ fn first_pod_of_a_self_affine_group_goes_anywhere() {
     let snapshot = cluster().snapshot();
     let pl = InterPodAffinity::new(InterPodAffinityArgs::default()).unwrap();
     let mut p = labelled("w0", "web");
-    p.spec.affinity = Some(Affinity {
+    p.spec.affinity = Some(Box::new(Affinity {
         pod_affinity: Some(PodAffinity {
             required_during_scheduling_ignored_during_execution: vec![term("web", "zone")],
             ..Default::default()
         }),
         ..Default::default()
-    });
+    }));
     let incoming = PodInfo::from_pod(p);
     let mut state = CycleState::new();
     pl.pre_filter(&mut state, &incoming, &snapshot).unwrap();
@@ -119,13 +119,13 @@ fn first_pod_of_a_self_affine_group_goes_anywhere() {
 fn existing_pods_anti_affinity_repels() {
     let mut c = cluster();
     let mut guard = labelled("guard", "guard");
-    guard.spec.affinity = Some(Affinity {
+    guard.spec.affinity = Some(Box::new(Affinity {
         pod_anti_affinity: Some(PodAntiAffinity {
             required_during_scheduling_ignored_during_execution: vec![term("web", "zone")],
             ..Default::default()
         }),
         ..Default::default()
-    });
+    }));
     c.add_pod(Arc::new(PodInfo::from_pod(guard)), "b1");
     let snapshot = c.snapshot();
     let pl = InterPodAffinity::new(InterPodAffinityArgs::default()).unwrap();
@@ -148,7 +148,7 @@ fn preferred_terms_score_and_normalize() {
     let snapshot = cluster().snapshot();
     let pl = InterPodAffinity::new(InterPodAffinityArgs::default()).unwrap();
     let mut p = labelled("web", "web");
-    p.spec.affinity = Some(Affinity {
+    p.spec.affinity = Some(Box::new(Affinity {
         pod_affinity: Some(PodAffinity {
             preferred_during_scheduling_ignored_during_execution: vec![WeightedPodAffinityTerm {
                 weight: 5,
@@ -164,7 +164,7 @@ fn preferred_terms_score_and_normalize() {
             ..Default::default()
         }),
         ..Default::default()
-    });
+    }));
     let incoming = PodInfo::from_pod(p);
     let nodes: Vec<&crate::framework::NodeInfo> = ["a1", "a2", "b1"]
         .iter()
@@ -193,7 +193,7 @@ fn preferred_terms_score_and_normalize() {
 fn existing_pods_preferred_terms_score_and_anti_affinity_only_pods_are_not_visited() {
     let mut c = cluster();
     let mut fan = labelled("fan", "fan");
-    fan.spec.affinity = Some(Affinity {
+    fan.spec.affinity = Some(Box::new(Affinity {
         pod_affinity: Some(PodAffinity {
             preferred_during_scheduling_ignored_during_execution: vec![WeightedPodAffinityTerm {
                 weight: 4,
@@ -202,15 +202,15 @@ fn existing_pods_preferred_terms_score_and_anti_affinity_only_pods_are_not_visit
             ..Default::default()
         }),
         ..Default::default()
-    });
+    }));
     let mut guard = labelled("guard", "guard");
-    guard.spec.affinity = Some(Affinity {
+    guard.spec.affinity = Some(Box::new(Affinity {
         pod_anti_affinity: Some(PodAntiAffinity {
             required_during_scheduling_ignored_during_execution: vec![term("other", "zone")],
             ..Default::default()
         }),
         ..Default::default()
-    });
+    }));
     let fan = Arc::new(PodInfo::from_pod(fan));
     c.add_pod(fan.clone(), "b1");
     c.add_pod(Arc::new(PodInfo::from_pod(guard)), "a2");
