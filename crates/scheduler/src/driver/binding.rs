@@ -10,6 +10,7 @@ use core_types::Time;
 use core_types::core_v1::Pod;
 use serde_json::json;
 
+use super::background::Background;
 use super::{Shared, now};
 use crate::cache::Snapshot;
 use crate::framework::{CycleState, Framework, PodInfo, PostFilterResult, Status, WaitingPod};
@@ -19,6 +20,7 @@ use crate::schedule::{Algorithm, ScheduleError};
 
 pub(super) fn schedule_one(
     shared: &Arc<Shared>,
+    background: &Background,
     algorithm: &mut Algorithm,
     snapshot: &mut Snapshot,
     mut q: QueuedPodInfo,
@@ -48,6 +50,7 @@ pub(super) fn schedule_one(
                     drop(st);
                     fail(
                         shared,
+                        background,
                         &fwk,
                         q,
                         ScheduleError::Internal(Status::error(e.to_string())),
@@ -63,12 +66,20 @@ pub(super) fn schedule_one(
                     if let Some(p) = status.plugin() {
                         q.unschedulable_plugins.insert(p.to_owned());
                     }
-                    fail(shared, &fwk, q, ScheduleError::Internal(status), None);
+                    fail(
+                        shared,
+                        background,
+                        &fwk,
+                        q,
+                        ScheduleError::Internal(status),
+                        None,
+                    );
                 }
                 Ok(waits) => {
                     let shared = shared.clone();
-                    tokio::spawn(async move {
-                        bind(&shared, &fwk, state, q, node, waits).await;
+                    let bg = background.clone();
+                    background.run(async move {
+                        bind(&shared, &bg, &fwk, state, q, node, waits).await;
                     });
                 }
             }
@@ -78,7 +89,7 @@ pub(super) fn schedule_one(
             if let ScheduleError::Unschedulable(fit) = &error {
                 q.unschedulable_plugins = fit.diagnosis.unschedulable_plugins.clone();
             }
-            fail(shared, &fwk, q, error, post_filter);
+            fail(shared, background, &fwk, q, error, post_filter);
         }
     }
 }
@@ -86,6 +97,7 @@ pub(super) fn schedule_one(
 /// The binding cycle: wait at Permit if asked, PreBind, Bind, PostBind.
 async fn bind(
     shared: &Arc<Shared>,
+    background: &Background,
     fwk: &Arc<Framework>,
     mut state: CycleState,
     q: QueuedPodInfo,
@@ -95,13 +107,13 @@ async fn bind(
     let pod = q.pod_info.clone();
     if let Some(waits) = waits {
         if let Err(status) = wait_on_permit(shared, &pod, &node, waits).await {
-            binding_failed(shared, fwk, &mut state, q, &node, status);
+            binding_failed(shared, background, fwk, &mut state, q, &node, status);
             return;
         }
     }
     let s = fwk.run_pre_bind(&state, &pod, &node).await;
     if !s.is_success() {
-        binding_failed(shared, fwk, &mut state, q, &node, s);
+        binding_failed(shared, background, fwk, &mut state, q, &node, s);
         return;
     }
     let s = fwk.run_bind(&state, &pod, &node).await;
@@ -111,7 +123,7 @@ async fn bind(
         } else {
             s
         };
-        binding_failed(shared, fwk, &mut state, q, &node, s);
+        binding_failed(shared, background, fwk, &mut state, q, &node, s);
         return;
     }
     shared.count(|c| &c.bound);
@@ -148,6 +160,7 @@ async fn wait_on_permit(
 
 fn binding_failed(
     shared: &Arc<Shared>,
+    background: &Background,
     fwk: &Arc<Framework>,
     state: &mut CycleState,
     q: QueuedPodInfo,
@@ -162,7 +175,14 @@ fn binding_failed(
     if let Some(p) = status.plugin() {
         q.unschedulable_plugins.insert(p.to_owned());
     }
-    fail(shared, fwk, q, ScheduleError::Internal(status), None);
+    fail(
+        shared,
+        background,
+        fwk,
+        q,
+        ScheduleError::Internal(status),
+        None,
+    );
     shared
         .lock()
         .queue
@@ -173,6 +193,7 @@ fn binding_failed(
 /// `PodScheduled=False` condition.
 fn fail(
     shared: &Arc<Shared>,
+    background: &Background,
     _fwk: &Arc<Framework>,
     q: QueuedPodInfo,
     error: ScheduleError,
@@ -198,7 +219,7 @@ fn fail(
     }
     let message = error.to_string();
     let shared = shared.clone();
-    tokio::spawn(async move {
+    background.run(async move {
         if let Some(post) = post_filter {
             for v in &post.victims {
                 let api = Api::<Pod>::namespaced(shared.client.clone(), v.namespace());

@@ -1,6 +1,7 @@
 //! The in-cluster driver: [`InClusterScheduler`] watches nodes and pods through a
 //! [`Client`], schedules pending pods of its profiles, and binds them asynchronously.
 
+mod background;
 mod binding;
 mod events;
 mod watch;
@@ -260,14 +261,16 @@ impl InClusterScheduler {
 
 /// What the scheduling loop keeps between cycles.
 struct LoopState {
+    background: background::Background,
     algorithm: Algorithm,
     snapshot: Snapshot,
     last_flush: std::time::Instant,
 }
 
 impl LoopState {
-    fn new(shared: &Shared) -> Self {
+    fn new(shared: &Shared, background: background::Background) -> Self {
         LoopState {
+            background,
             algorithm: Algorithm::new(shared.profiles.settings().percentage_of_nodes_to_score),
             snapshot: Snapshot::new(),
             last_flush: now(),
@@ -290,7 +293,13 @@ impl LoopState {
         };
         match popped {
             Some(q) => {
-                binding::schedule_one(shared, &mut self.algorithm, &mut self.snapshot, q);
+                binding::schedule_one(
+                    shared,
+                    &self.background,
+                    &mut self.algorithm,
+                    &mut self.snapshot,
+                    q,
+                );
                 None
             }
             None => Some(
@@ -314,8 +323,9 @@ async fn idle(shared: &Shared, wait: Duration) {
 /// cycles are pure computation and bindings and watch handlers then get the runtime's
 /// workers; or as a task on the runtime (needed under paused test time).
 async fn scheduling_loop(shared: Arc<Shared>) -> Result<(), DriverError> {
+    let (background, _runner) = background::Background::start();
     if !shared.dedicated_thread {
-        let mut st = LoopState::new(&shared);
+        let mut st = LoopState::new(&shared, background);
         let mut cycles: u64 = 0;
         while !shared.stopping.load(Ordering::Relaxed) {
             match st.step(&shared) {
@@ -333,7 +343,7 @@ async fn scheduling_loop(shared: Arc<Shared>) -> Result<(), DriverError> {
     }
     let handle = tokio::runtime::Handle::current();
     let task = tokio::task::spawn_blocking(move || {
-        let mut st = LoopState::new(&shared);
+        let mut st = LoopState::new(&shared, background);
         while !shared.stopping.load(Ordering::Relaxed) {
             if let Some(wait) = st.step(&shared) {
                 handle.block_on(idle(&shared, wait));

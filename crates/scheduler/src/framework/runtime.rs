@@ -17,6 +17,11 @@ use super::status::{Code, Status};
 use crate::cache::Snapshot;
 use crate::queue::NominatedPods;
 
+thread_local! {
+    /// The score matrix of [`Framework::run_score`], kept between cycles.
+    static SCORES: std::cell::RefCell<Vec<i64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 pub(crate) struct Entry {
     pub(crate) name: Arc<str>,
     pub(crate) plugin: Arc<dyn Plugin>,
@@ -449,7 +454,7 @@ impl Framework {
         pod: &PodInfo,
         nodes: &[&NodeInfo],
         totals: &mut [i64],
-        mut detail: Option<&mut Vec<PluginScores>>,
+        detail: Option<&mut Vec<PluginScores>>,
     ) -> Result<(), Status> {
         let active: Vec<(&Arc<str>, &dyn ScorePlugin, i64)> = self
             .score
@@ -462,8 +467,27 @@ impl Framework {
             .collect();
         let n = nodes.len();
         // Raw scores, plugin-major; filled node by node so each node's data is read
-        // while it is in cache.
-        let mut matrix = vec![0_i64; n * active.len()];
+        // while it is in cache. The buffer is the thread's, reused cycle after cycle.
+        let mut matrix = SCORES.with(|m| std::mem::take(&mut *m.borrow_mut()));
+        matrix.clear();
+        matrix.resize(n * active.len(), 0);
+        let result = self.score_into(state, pod, nodes, &active, &mut matrix, totals, detail);
+        SCORES.with(|m| *m.borrow_mut() = matrix);
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn score_into(
+        &self,
+        state: &CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        active: &[(&Arc<str>, &dyn ScorePlugin, i64)],
+        matrix: &mut [i64],
+        totals: &mut [i64],
+        mut detail: Option<&mut Vec<PluginScores>>,
+    ) -> Result<(), Status> {
+        let n = nodes.len();
         for (j, node) in nodes.iter().enumerate() {
             for (p, (name, plugin, _)) in active.iter().enumerate() {
                 matrix[p * n + j] = plugin

@@ -4,6 +4,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
+use smallvec::SmallVec;
+
 /// The outcome class of a plugin call, with kube-scheduler's meanings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -56,7 +58,15 @@ impl fmt::Display for Code {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Status {
     code: Code,
-    reasons: Vec<Cow<'static, str>>,
+    /// Reasons and plugin, boxed: a filter answers for every node it sees, and a
+    /// success (the common answer) is then two words with nothing to drop.
+    detail: Option<Box<Detail>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Detail {
+    /// Usually one: kept inline, so a rejection allocates once.
+    reasons: SmallVec<[Cow<'static, str>; 1]>,
     plugin: Option<Arc<str>>,
 }
 
@@ -64,11 +74,11 @@ impl fmt::Debug for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Status");
         d.field("code", &self.code);
-        if !self.reasons.is_empty() {
-            d.field("reasons", &self.reasons);
+        if !self.reasons().is_empty() {
+            d.field("reasons", &self.reasons());
         }
-        if let Some(p) = &self.plugin {
-            d.field("plugin", p);
+        if let Some(p) = self.plugin() {
+            d.field("plugin", &p);
         }
         d.finish()
     }
@@ -83,19 +93,17 @@ impl Default for Status {
 impl Status {
     /// Success.
     pub const fn success() -> Self {
-        Status {
-            code: Code::Success,
-            reasons: Vec::new(),
-            plugin: None,
-        }
+        Status::code_only(Code::Success)
     }
 
     /// A status with one reason.
     pub fn new(code: Code, reason: impl Into<Cow<'static, str>>) -> Self {
         Status {
             code,
-            reasons: vec![reason.into()],
-            plugin: None,
+            detail: Some(Box::new(Detail {
+                reasons: smallvec::smallvec![reason.into()],
+                plugin: None,
+            })),
         }
     }
 
@@ -103,18 +111,18 @@ impl Status {
     pub fn with_reasons(code: Code, reasons: Vec<Cow<'static, str>>) -> Self {
         Status {
             code,
-            reasons,
-            plugin: None,
+            detail: (!reasons.is_empty()).then(|| {
+                Box::new(Detail {
+                    reasons: SmallVec::from_vec(reasons),
+                    plugin: None,
+                })
+            }),
         }
     }
 
     /// A status with a code and no reason (e.g. `Skip`).
     pub const fn code_only(code: Code) -> Self {
-        Status {
-            code,
-            reasons: Vec::new(),
-            plugin: None,
-        }
+        Status { code, detail: None }
     }
 
     /// `Skip`.
@@ -149,23 +157,23 @@ impl Status {
 
     /// The reasons, in order.
     pub fn reasons(&self) -> &[Cow<'static, str>] {
-        &self.reasons
+        self.detail.as_ref().map_or(&[], |d| &d.reasons)
     }
 
     /// The reasons joined with `", "`.
     pub fn message(&self) -> String {
-        self.reasons.join(", ")
+        self.reasons().join(", ")
     }
 
     /// The plugin that returned this status, once the framework has recorded it.
     pub fn plugin(&self) -> Option<&str> {
-        self.plugin.as_deref()
+        self.detail.as_ref().and_then(|d| d.plugin.as_deref())
     }
 
     /// This status, attributed to `plugin`.
     #[must_use]
     pub fn with_plugin(mut self, plugin: &Arc<str>) -> Self {
-        self.plugin = Some(plugin.clone());
+        self.detail.get_or_insert_with(Box::default).plugin = Some(plugin.clone());
         self
     }
 
@@ -190,10 +198,10 @@ impl Status {
 
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.reasons.is_empty() {
+        if self.reasons().is_empty() {
             write!(f, "{}", self.code)
         } else {
-            write!(f, "{}: {}", self.code, self.reasons.join(", "))
+            write!(f, "{}: {}", self.code, self.message())
         }
     }
 }

@@ -1,6 +1,11 @@
 //! A binary heap with removal and update by key, ordered by a comparison function
 //! given at each call (the QueueSort plugin for the active queue, backoff expiry for
 //! the backoff queue).
+//!
+//! Items live in slots that do not move; the heap orders slot numbers, and each slot
+//! knows its place in the heap. Moving an item up or down is then swapping two
+//! numbers, with no key looked up: the key index is read only to find an item by key
+//! and changed only when an item comes or goes.
 
 use std::collections::HashMap;
 
@@ -10,83 +15,129 @@ pub(crate) trait Keyed {
 }
 
 #[derive(Debug)]
+struct Slot<T> {
+    item: T,
+    /// Where the slot's number is in `heap`.
+    at: usize,
+}
+
+#[derive(Debug)]
 pub(crate) struct IndexedHeap<T> {
-    items: Vec<T>,
-    positions: HashMap<String, usize>,
+    /// Slot numbers in heap order.
+    heap: Vec<usize>,
+    slots: Vec<Option<Slot<T>>>,
+    /// Slots free for reuse.
+    free: Vec<usize>,
+    /// Key to slot number.
+    index: HashMap<String, usize>,
 }
 
 impl<T> Default for IndexedHeap<T> {
     fn default() -> Self {
         IndexedHeap {
-            items: Vec::new(),
-            positions: HashMap::new(),
+            heap: Vec::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            index: HashMap::new(),
         }
     }
 }
 
 impl<T: Keyed> IndexedHeap<T> {
     pub(crate) fn len(&self) -> usize {
-        self.items.len()
+        self.heap.len()
     }
 
     pub(crate) fn contains(&self, key: &str) -> bool {
-        self.positions.contains_key(key)
+        self.index.contains_key(key)
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<&T> {
-        self.positions.get(key).map(|i| &self.items[*i])
+        self.index.get(key).map(|&s| self.item(s))
     }
 
     pub(crate) fn peek(&self) -> Option<&T> {
-        self.items.first()
+        self.heap.first().map(|&s| self.item(s))
     }
 
     /// Inserts `item`, replacing an item with the same key.
     pub(crate) fn push(&mut self, item: T, less: &impl Fn(&T, &T) -> bool) {
-        if let Some(&i) = self.positions.get(item.key()) {
-            self.items[i] = item;
-            self.fix(i, less);
+        if let Some(&s) = self.index.get(item.key()) {
+            let at = self.at(s);
+            if let Some(slot) = self.slots[s].as_mut() {
+                slot.item = item;
+            }
+            self.fix(at, less);
             return;
         }
-        let i = self.items.len();
-        self.positions.insert(item.key().to_owned(), i);
-        self.items.push(item);
-        self.up(i, less);
+        let at = self.heap.len();
+        let key = item.key().to_owned();
+        let slot = Some(Slot { item, at });
+        let s = match self.free.pop() {
+            Some(s) => {
+                self.slots[s] = slot;
+                s
+            }
+            None => {
+                self.slots.push(slot);
+                self.slots.len() - 1
+            }
+        };
+        self.index.insert(key, s);
+        self.heap.push(s);
+        self.up(at, less);
     }
 
     pub(crate) fn pop(&mut self, less: &impl Fn(&T, &T) -> bool) -> Option<T> {
-        if self.items.is_empty() {
+        if self.heap.is_empty() {
             return None;
         }
         self.remove_at(0, less)
     }
 
     pub(crate) fn remove(&mut self, key: &str, less: &impl Fn(&T, &T) -> bool) -> Option<T> {
-        let i = *self.positions.get(key)?;
-        self.remove_at(i, less)
+        let s = *self.index.get(key)?;
+        let at = self.at(s);
+        self.remove_at(at, less)
+    }
+
+    fn item(&self, slot: usize) -> &T {
+        match &self.slots[slot] {
+            Some(s) => &s.item,
+            None => unreachable!("the heap names only occupied slots"),
+        }
+    }
+
+    fn at(&self, slot: usize) -> usize {
+        self.slots[slot].as_ref().map_or(0, |s| s.at)
+    }
+
+    fn less_at(&self, a: usize, b: usize, less: &impl Fn(&T, &T) -> bool) -> bool {
+        less(self.item(self.heap[a]), self.item(self.heap[b]))
     }
 
     fn remove_at(&mut self, i: usize, less: &impl Fn(&T, &T) -> bool) -> Option<T> {
-        let last = self.items.len().checked_sub(1)?;
+        let last = self.heap.len().checked_sub(1)?;
         self.swap(i, last);
-        let item = self.items.pop()?;
-        self.positions.remove(item.key());
-        if i < self.items.len() {
+        let s = self.heap.pop()?;
+        let slot = self.slots[s].take()?;
+        self.free.push(s);
+        self.index.remove(slot.item.key());
+        if i < self.heap.len() {
             self.fix(i, less);
         }
-        Some(item)
+        Some(slot.item)
     }
 
     fn swap(&mut self, a: usize, b: usize) {
         if a == b {
             return;
         }
-        self.items.swap(a, b);
-        if let Some(p) = self.positions.get_mut(self.items[a].key()) {
-            *p = a;
-        }
-        if let Some(p) = self.positions.get_mut(self.items[b].key()) {
-            *p = b;
+        self.heap.swap(a, b);
+        for at in [a, b] {
+            if let Some(slot) = self.slots[self.heap[at]].as_mut() {
+                slot.at = at;
+            }
         }
     }
 
@@ -101,7 +152,7 @@ impl<T: Keyed> IndexedHeap<T> {
         let start = i;
         while i > 0 {
             let parent = (i - 1) / 2;
-            if !less(&self.items[i], &self.items[parent]) {
+            if !self.less_at(i, parent, less) {
                 break;
             }
             self.swap(i, parent);
@@ -111,7 +162,7 @@ impl<T: Keyed> IndexedHeap<T> {
     }
 
     fn down(&mut self, mut i: usize, less: &impl Fn(&T, &T) -> bool) {
-        let n = self.items.len();
+        let n = self.heap.len();
         loop {
             let l = 2 * i + 1;
             if l >= n {
@@ -119,10 +170,10 @@ impl<T: Keyed> IndexedHeap<T> {
             }
             let r = l + 1;
             let mut best = l;
-            if r < n && less(&self.items[r], &self.items[l]) {
+            if r < n && self.less_at(r, l, less) {
                 best = r;
             }
-            if !less(&self.items[best], &self.items[i]) {
+            if !self.less_at(best, i, less) {
                 break;
             }
             self.swap(i, best);
