@@ -15,6 +15,13 @@
 #[path = "../scheduler_perf/mod.rs"]
 mod scheduler_perf;
 
+/// mimalloc, as the reference cluster's binaries use: glibc's per-thread arenas grew
+/// and trimmed their heaps over and over as the scheduler's watch decoded pods on
+/// one thread and freed them on another (mprotect and page faults were ~20% of the
+/// profile).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     match scheduler_perf::main() {
         Ok(()) => std::process::ExitCode::SUCCESS,

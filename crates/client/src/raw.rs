@@ -9,8 +9,12 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ClientError;
 
-/// An object in its JSON encoding, as a store holds it or an API server sends it,
-/// complete with its `metadata.resourceVersion`.
+/// An object in its JSON encoding, as a store holds it or an API server sends it.
+///
+/// A store's encoding lacks `metadata.resourceVersion` (the revision of the write is
+/// the version): such an object carries its version beside the bytes
+/// ([`resource_version`](Self::resource_version)), and [`decode`](Self::decode) sets
+/// it, so handing one out copies nothing.
 ///
 /// [`Client::watch_raw`](crate::Client::watch_raw) hands these out so that a typed
 /// watcher decodes each object once, straight into its own type, instead of through a
@@ -27,7 +31,10 @@ use crate::error::ClientError;
 /// assert_eq!(pod.metadata.name, "web");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RawObject(Bytes);
+pub struct RawObject {
+    json: Bytes,
+    resource_version: Option<String>,
+}
 
 /// `apiVersion` and `kind`, borrowed from the encoding where they need no unescaping.
 #[derive(Deserialize)]
@@ -41,17 +48,30 @@ struct Types<'a> {
 impl RawObject {
     /// The object encoded as `json` (not checked here: [`decode`](Self::decode) does).
     pub fn new(json: impl Into<Bytes>) -> Self {
-        RawObject(json.into())
+        RawObject {
+            json: json.into(),
+            resource_version: None,
+        }
     }
 
-    /// The encoding.
+    /// The object encoded as `json` without its resourceVersion, which is
+    /// `resource_version`.
+    pub fn with_resource_version(json: impl Into<Bytes>, resource_version: String) -> Self {
+        RawObject {
+            json: json.into(),
+            resource_version: Some(resource_version),
+        }
+    }
+
+    /// The encoding (without `metadata.resourceVersion` when
+    /// [`resource_version`](Self::resource_version) gives it).
     pub fn json(&self) -> &[u8] {
-        &self.0
+        &self.json
     }
 
-    /// The encoding, as shared bytes.
-    pub fn into_bytes(self) -> Bytes {
-        self.0
+    /// The resourceVersion, when the encoding does not hold it.
+    pub fn resource_version(&self) -> Option<&str> {
+        self.resource_version.as_deref()
     }
 
     /// Decodes the object as `K`. Fails with [`ClientError::Decode`] (with the path of
@@ -63,7 +83,7 @@ impl RawObject {
         resource: &ApiResource,
     ) -> Result<K, ClientError> {
         let types: Types<'_> =
-            serde_json::from_slice(&self.0).map_err(|e| ClientError::Decode {
+            serde_json::from_slice(&self.json).map_err(|e| ClientError::Decode {
                 path: String::new(),
                 message: format!("not a JSON object: {e}"),
             })?;
@@ -81,7 +101,11 @@ impl RawObject {
                 ),
             });
         }
-        Ok(core_types::decode::from_slice(&self.0)?)
+        let mut obj: K = core_types::decode::from_slice(&self.json)?;
+        if let Some(rv) = &self.resource_version {
+            rv.clone_into(&mut obj.meta_mut().resource_version);
+        }
+        Ok(obj)
     }
 
     /// Encodes `obj`.
@@ -127,6 +151,23 @@ mod tests {
             .decode::<Pod>(Pod::resource())
             .unwrap_err();
         assert!(matches!(e, ClientError::Decode { .. }), "{e:?}");
+    }
+
+    #[test]
+    fn a_version_beside_the_bytes_is_set_on_decode() {
+        let raw = RawObject::with_resource_version(
+            r#"{"kind":"Pod","metadata":{"name":"web"}}"#,
+            "12".into(),
+        );
+        assert_eq!(raw.resource_version(), Some("12"));
+        let pod: Pod = raw.decode(Pod::resource()).unwrap();
+        assert_eq!(
+            (
+                pod.metadata.name.as_str(),
+                pod.metadata.resource_version.as_str()
+            ),
+            ("web", "12")
+        );
     }
 
     #[test]

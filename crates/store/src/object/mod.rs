@@ -15,7 +15,7 @@ mod filter;
 mod key;
 mod names;
 mod patch;
-pub(crate) mod raw;
+mod raw;
 mod read;
 mod update;
 mod watch;

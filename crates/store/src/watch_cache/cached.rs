@@ -1,8 +1,9 @@
 //! One state of one object as the cache holds it: the stored encoding, decoded only
 //! when something needs the decoded form.
 //!
-//! A typed watcher ([`client::Client::watch_raw`]) takes the encoding as it is (with
-//! the resourceVersion written in) and decodes it into its own type; only watchers
+//! A typed watcher ([`client::Client::watch_raw`]) takes the encoding as it is (the
+//! bytes are shared, with the resourceVersion beside them) and decodes it into its
+//! own type; only watchers
 //! with selectors or of [`DynamicObject`]s, and lists, need the decoded object, and it
 //! is decoded once for all of them.
 
@@ -14,7 +15,6 @@ use core_types::DynamicObject;
 
 use crate::kv::Revision;
 use crate::object::decode_at;
-use crate::object::raw::with_resource_version;
 
 /// An object's state: its stored value (the JSON without resourceVersion) and the
 /// revision that wrote it.
@@ -23,7 +23,6 @@ pub(super) struct CachedObject {
     value: Bytes,
     revision: Revision,
     decoded: OnceLock<Result<DynamicObject, ClientError>>,
-    json: OnceLock<Result<Bytes, ClientError>>,
 }
 
 impl CachedObject {
@@ -33,7 +32,6 @@ impl CachedObject {
             value,
             revision,
             decoded: OnceLock::new(),
-            json: OnceLock::new(),
         }
     }
 
@@ -60,30 +58,9 @@ impl CachedObject {
         }
     }
 
-    /// The object encoded, with resourceVersion `revision` written in (its own
-    /// revision is computed once and kept).
-    pub(super) fn raw_at(&self, revision: Revision) -> Result<RawObject, ClientError> {
-        if revision == self.revision {
-            return self
-                .json
-                .get_or_init(|| self.encode_at(revision))
-                .clone()
-                .map(RawObject::new);
-        }
-        self.encode_at(revision).map(RawObject::new)
-    }
-
-    fn encode_at(&self, revision: Revision) -> Result<Bytes, ClientError> {
-        if let Some(json) = with_resource_version(&self.value, revision) {
-            return Ok(Bytes::from(json));
-        }
-        // Not the shape the splice knows: the long way, which also reports a corrupt
-        // value as such.
-        let mut obj = self.object().cloned().map_err(Clone::clone)?;
-        obj.metadata.resource_version = revision.to_string();
-        serde_json::to_vec(&obj)
-            .map(Bytes::from)
-            .map_err(|e| ClientError::internal(format!("cannot encode object: {e}")))
+    /// The object encoded, with resourceVersion `revision` (the bytes are shared).
+    pub(super) fn raw_at(&self, revision: Revision) -> RawObject {
+        RawObject::with_resource_version(self.value.clone(), revision.to_string())
     }
 }
 
@@ -104,10 +81,10 @@ mod tests {
             r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"ns"}}"#,
             7,
         );
-        let raw = cached.raw_at(7).unwrap();
+        let raw = cached.raw_at(7);
         let pod: Pod = raw.decode(Pod::resource()).unwrap();
         assert_eq!(pod.metadata.resource_version, "7");
-        let deleted: Pod = cached.raw_at(9).unwrap().decode(Pod::resource()).unwrap();
+        let deleted: Pod = cached.raw_at(9).decode(Pod::resource()).unwrap();
         assert_eq!(deleted.metadata.resource_version, "9");
         let obj = cached.object().unwrap();
         assert_eq!(obj.metadata.name, "p");
@@ -119,7 +96,6 @@ mod tests {
         let cached = cached("not json", 3);
         assert!(cached.object().is_err());
         assert!(cached.object_if_valid().is_none());
-        assert!(cached.raw_at(3).is_err());
-        assert!(cached.raw_at(4).is_err());
+        assert!(cached.raw_at(3).decode::<Pod>(Pod::resource()).is_err());
     }
 }

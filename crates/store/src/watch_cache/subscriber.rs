@@ -44,7 +44,7 @@ impl Output for RawObject {
     const DECODED: bool = false;
 
     fn of(state: &CachedObject, revision: Revision) -> Result<Self, ClientError> {
-        state.raw_at(revision)
+        Ok(state.raw_at(revision))
     }
 }
 
