@@ -132,9 +132,7 @@ fn patch(stored: &[u8], node: &str) -> Result<Current, ClientError> {
 
     top.insert("spec".to_owned(), &spec);
     top.insert("status".to_owned(), &status);
-    serde_json::to_vec(&top)
-        .map(Current::Patched)
-        .map_err(encode_error)
+    super::codec::to_vec_exact(&top).map(Current::Patched)
 }
 
 /// The fields of an object value; empty when absent or not an object (it is then

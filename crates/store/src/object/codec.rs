@@ -11,14 +11,39 @@ use crate::kv::{KeyValue, KvError, Revision};
 /// The object's stored bytes (its JSON without resourceVersion).
 pub(crate) fn encode(obj: &mut DynamicObject) -> Result<Vec<u8>, ClientError> {
     let rv = std::mem::take(&mut obj.metadata.resource_version);
-    let bytes = serde_json::to_vec(&*obj);
+    let bytes = to_vec_exact(&*obj);
     obj.metadata.resource_version = rv;
-    bytes.map_err(|e| ClientError::internal(format!("cannot encode object: {e}")))
+    bytes
 }
 
 /// The object as a reader gets it (its JSON, resourceVersion included).
 pub(crate) fn to_json(obj: &DynamicObject) -> Result<Vec<u8>, ClientError> {
-    serde_json::to_vec(obj).map_err(|e| ClientError::internal(format!("cannot encode object: {e}")))
+    to_vec_exact(obj)
+}
+
+thread_local! {
+    /// Where values are encoded before they are copied out at their exact size.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `value` as JSON in a vector of exactly its size: encoded into a reused buffer, then
+/// copied once, rather than grown through a chain of reallocations (each value is
+/// kept for as long as storage keeps its revision).
+pub(crate) fn to_vec_exact<T: serde::Serialize + ?Sized>(
+    value: &T,
+) -> Result<Vec<u8>, ClientError> {
+    SCRATCH.with(|scratch| {
+        let mut buf = scratch.take();
+        buf.clear();
+        let result = serde_json::to_writer(&mut buf, value)
+            .map(|()| buf.as_slice().to_vec())
+            .map_err(|e| ClientError::internal(format!("cannot encode object: {e}")));
+        // A rare huge value does not stay pinned in the buffer.
+        if buf.capacity() <= 1 << 20 {
+            scratch.replace(buf);
+        }
+        result
+    })
 }
 
 /// Decodes stored bytes; the resourceVersion becomes `revision`.
