@@ -1,6 +1,7 @@
 //! The sled backend: durable, embedded, the default store of a single-node cluster.
 
 mod codec;
+mod durable;
 mod layout;
 mod pending;
 mod state;
@@ -37,8 +38,9 @@ const QUEUE: usize = 4096;
 ///   not only a crash of the process. Writes go
 ///   through one writer task that commits every request waiting in one atomic sled
 ///   batch and one flush (group commit), so concurrent writers share the cost of a
-///   flush. Reads never see a write before it is durable, and never wait for a flush:
-///   while a group is being written they are served the committed state.
+///   flush; it plans and applies the next group while the previous one is being
+///   flushed. Reads never see a write before it is durable, and never wait for a
+///   flush: while groups are being written they are served the committed state.
 /// - **History** (for watches from a past revision and reads at a past revision) is
 ///   kept on disk: one entry per revision with its events and the previous values, so
 ///   a past read undoes the later events from the current state. It is bounded by

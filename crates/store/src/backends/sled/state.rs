@@ -29,12 +29,11 @@ pub(super) struct Core {
     pub(super) db: sled::Db,
     /// sled's log file, synced after each group's flush (see `writer::commit`).
     pub(super) log_file: Option<std::fs::File>,
-    /// The group being applied and flushed, if any. Readers hold the gate shared for a
-    /// whole read and take the keys that group changes from it, so reads never see a
-    /// write before it is durable, nor half a group; the writer holds it exclusively
-    /// only to install the pending group and to remove it once durable (see
-    /// [`super::pending`]).
-    pub(super) gate: RwLock<Option<Pending>>,
+    /// The groups being applied and flushed. Readers hold the gate shared for a whole
+    /// read and take the keys those groups change from it, so reads never see a write
+    /// before it is durable, nor half a group; the writer holds it exclusively only to
+    /// record a group and to retire it once durable (see [`super::pending`]).
+    pub(super) gate: RwLock<Pending>,
     /// The last committed revision (changed under the exclusive gate).
     pub(super) revision: AtomicI64,
     /// The compacted revision (changed under the exclusive gate).
@@ -73,7 +72,7 @@ impl Core {
         Ok(Core {
             db,
             log_file,
-            gate: RwLock::new(None),
+            gate: RwLock::new(Pending::default()),
             revision: AtomicI64::new(revision),
             compacted: AtomicI64::new(compacted),
             last_lease: AtomicI64::new(last_lease),
@@ -89,14 +88,14 @@ impl Core {
     /// One key's current state.
     pub(super) fn get(&self, key: &[u8]) -> Result<Option<KeyValue>, KvError> {
         let gate = read(&self.gate);
-        match self.view(gate.as_ref()).get(key) {
+        match self.view(&gate).get(key) {
             Some(committed) => Ok(committed),
             None => read_key(&self.db, key),
         }
     }
 
     /// What a read sees while holding the gate shared.
-    fn view<'a>(&self, pending: Option<&'a Pending>) -> View<'a> {
+    fn view<'a>(&self, pending: &'a Pending) -> View<'a> {
         let committed = (
             self.revision.load(Ordering::Acquire),
             self.compacted.load(Ordering::Acquire),
@@ -107,7 +106,7 @@ impl Core {
     /// A range read.
     pub(super) fn range(&self, request: &RangeRequest) -> Result<RangeResponse, KvError> {
         let gate = read(&self.gate);
-        let view = self.view(gate.as_ref());
+        let view = self.view(&gate);
         let current = view.revision;
         let at = read_revision(request, current, view.compacted)?;
         let lower = lower_bound(request);
@@ -115,7 +114,7 @@ impl Core {
         if at == current {
             return collect_current(request, at, state);
         }
-        // Only committed history: a pending group's entries are above `current`.
+        // Only committed history: the entries of groups in flight are above `current`.
         let newest_first = self
             .db
             .range(history_key(at + 1)..=history_key(current))
@@ -160,9 +159,9 @@ impl HistorySource for Core {
         limit: usize,
     ) -> Result<Vec<HistoryEntry>, KvError> {
         let gate = read(&self.gate);
-        let view = self.view(gate.as_ref());
+        let view = self.view(&gate);
         let compacted = view.compacted;
-        // Only committed history: a pending group's entries are above its revision.
+        // Only committed history: the entries of groups in flight are above it.
         let upto = upto.min(view.revision);
         if after >= upto {
             return Ok(Vec::new());
