@@ -14,7 +14,7 @@ use anyhow::{Context as _, bail};
 use futures::StreamExt as _;
 use serde_json::json;
 use store::{KvStore, KvStoreExt};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
 
 use super::kv_ops::value;
@@ -51,11 +51,41 @@ pub(crate) struct Received {
     pub(crate) error: Option<String>,
 }
 
-/// Signals the watchers use: "I saw the warm-up", and "stop now".
-#[derive(Clone)]
+/// One watcher's signals: "I saw the warm-up" (shared), and "stop now" (its own: with
+/// one stop signal shared by all watchers, every watcher would lock the same waiter
+/// list each time it polls the signal, that is after every event).
 pub(crate) struct Signals {
     pub(crate) ready: mpsc::Sender<()>,
-    pub(crate) stop: watch::Receiver<bool>,
+    pub(crate) stop: oneshot::Receiver<()>,
+}
+
+/// The driver's ends of the watchers' signals.
+pub(crate) struct Driver {
+    ready: mpsc::Receiver<()>,
+    ready_tx: mpsc::Sender<()>,
+    stops: Vec<oneshot::Sender<()>>,
+}
+
+impl Driver {
+    /// The driver of up to `watchers` watchers.
+    pub(crate) fn new(watchers: usize) -> Self {
+        let (ready_tx, ready) = mpsc::channel(watchers.max(1));
+        Driver {
+            ready,
+            ready_tx,
+            stops: Vec::with_capacity(watchers),
+        }
+    }
+
+    /// The signals of one more watcher.
+    pub(crate) fn watcher(&mut self) -> Signals {
+        let (stop_tx, stop) = oneshot::channel();
+        self.stops.push(stop_tx);
+        Signals {
+            ready: self.ready_tx.clone(),
+            stop,
+        }
+    }
 }
 
 /// The writer's stamps: just before issuing each write, and at its acknowledgment.
@@ -72,14 +102,19 @@ pub(crate) async fn fan_out<W, WFut>(
     writes: usize,
     pace: Duration,
     set: &mut JoinSet<Received>,
-    signals: (mpsc::Receiver<()>, watch::Sender<bool>),
+    driver: Driver,
     write: W,
 ) -> anyhow::Result<(Vec<Received>, Written)>
 where
     W: Fn(String) -> WFut,
     WFut: Future<Output = anyhow::Result<()>>,
 {
-    let (mut ready, stop) = signals;
+    let Driver {
+        mut ready,
+        ready_tx,
+        stops,
+    } = driver;
+    drop(ready_tx);
     write(WARM_UP.to_owned()).await?;
     let deadline = tokio::time::Instant::now() + READY_TIMEOUT;
     for n in 0..watchers {
@@ -110,7 +145,9 @@ where
             Ok(None) => break,
             Err(_) => {
                 // Ask the stragglers for what they have.
-                let _ = stop.send(true);
+                for stop in stops {
+                    let _ = stop.send(());
+                }
                 while let Some(joined) = set.join_next().await {
                     received.push(joined.context("a watcher task failed")?);
                 }
@@ -205,22 +242,14 @@ pub(crate) async fn kv_watch(
     pace: Duration,
 ) -> anyhow::Result<Measurement> {
     let after = kv.current_revision().await?;
-    let (ready_tx, ready_rx) = mpsc::channel(watchers.max(1));
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let signals = Signals {
-        ready: ready_tx,
-        stop: stop_rx,
-    };
+    let mut driver = Driver::new(watchers);
     let mut set = JoinSet::new();
     for _ in 0..watchers {
         let stream = kv.watch(prefix.to_owned().into(), after).await?;
-        let (signals, skip) = (signals.clone(), prefix.len());
+        let (signals, skip) = (driver.watcher(), prefix.len());
         set.spawn(async move {
             let mut stream = stream;
-            let mut stop = signals.stop.clone();
-            // One registration for the whole run, not one per event.
-            let stopped = stop.changed();
-            tokio::pin!(stopped);
+            let mut stopped = signals.stop;
             let mut got = Received {
                 events: Vec::with_capacity(writes),
                 error: None,
@@ -232,7 +261,7 @@ pub(crate) async fn kv_watch(
                     item = stream.next() => match item {
                         Some(Ok(batch)) => {
                             let now = Instant::now();
-                            for event in batch {
+                            for event in batch.iter() {
                                 let name = event.kv.key.get(skip..).unwrap_or_default();
                                 match parse_seq(name) {
                                     Some(seq) => got.events.push((seq, now)),
@@ -249,22 +278,14 @@ pub(crate) async fn kv_watch(
             got
         });
     }
-    drop(signals);
     let value = value();
-    let (received, written) = fan_out(
-        watchers,
-        writes,
-        pace,
-        &mut set,
-        (ready_rx, stop_tx),
-        |name| {
-            let (kv, key, value) = (kv.clone(), format!("{prefix}{name}"), value.clone());
-            async move {
-                kv.create(key, value, None).await?;
-                Ok(())
-            }
-        },
-    )
+    let (received, written) = fan_out(watchers, writes, pace, &mut set, driver, |name| {
+        let (kv, key, value) = (kv.clone(), format!("{prefix}{name}"), value.clone());
+        async move {
+            kv.create(key, value, None).await?;
+            Ok(())
+        }
+    })
     .await?;
     Ok(analyse(backend, "watch", watchers, &received, &written))
 }
