@@ -4,6 +4,7 @@ mod codec;
 mod durable;
 mod layout;
 mod pending;
+mod retain;
 mod state;
 mod writer;
 

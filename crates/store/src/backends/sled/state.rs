@@ -9,7 +9,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::time::Instant;
 
-use super::codec::{decode_events, decode_i64, decode_record};
+use super::codec::{Record, decode_events, decode_i64, decode_record, find_value};
 use super::layout::{
     HISTORY, LEASE, META_COMPACTED, META_LAST_LEASE, META_REVISION, STATE, history_key, state_key,
 };
@@ -142,7 +142,7 @@ impl Core {
             .range::<Vec<u8>, _>((lower, Bound::Excluded(vec![STATE + 1])))
             .map(|entry| {
                 let (key, value) = entry.map_err(storage)?;
-                decode_record(Bytes::copy_from_slice(&key[1..]), &value)
+                load(&self.db, Bytes::copy_from_slice(&key[1..]), &value)
             })
     }
 }
@@ -210,11 +210,52 @@ impl StateView for Overlay<'_> {
     }
 }
 
+impl Overlay<'_> {
+    /// Whether `key`'s current value is the one in the history entry of `revision`
+    /// (which must then be kept when history is compacted).
+    pub(super) fn value_is_at(&self, key: &[u8], revision: Revision) -> Result<bool, KvError> {
+        if let Some(change) = self.changes.get(key) {
+            return Ok(change
+                .as_ref()
+                .is_some_and(|kv| kv.mod_revision == revision));
+        }
+        let Some(record) = self.db.get(state_key(key)).map_err(storage)? else {
+            return Ok(false);
+        };
+        Ok(matches!(
+            decode_record(Bytes::new(), &record)?,
+            Record::InHistory(kv) if kv.mod_revision == revision
+        ))
+    }
+}
+
 fn read_key(db: &sled::Db, key: &[u8]) -> Result<Option<KeyValue>, KvError> {
     db.get(state_key(key))
         .map_err(storage)?
-        .map(|value| decode_record(Bytes::copy_from_slice(key), &value))
+        .map(|record| load(db, Bytes::copy_from_slice(key), &record))
         .transpose()
+}
+
+/// A key's state from its record, with the value from history when the record does
+/// not hold it.
+fn load(db: &sled::Db, key: Bytes, record: &[u8]) -> Result<KeyValue, KvError> {
+    let mut kv = match decode_record(key, record)? {
+        Record::Inline(kv) => return Ok(kv),
+        Record::InHistory(kv) => kv,
+    };
+    let revision = kv.mod_revision;
+    let missing = |key: &[u8]| {
+        KvError::corrupt(format!(
+            "key {}: no value in the history entry of its revision {revision}",
+            show(key)
+        ))
+    };
+    let entry = db
+        .get(history_key(revision))
+        .map_err(storage)?
+        .ok_or_else(|| missing(&kv.key))?;
+    kv.value = find_value(&entry, &kv.key)?.ok_or_else(|| missing(&kv.key))?;
+    Ok(kv)
 }
 
 fn read_meta(db: &sled::Db, name: &'static [u8]) -> Result<i64, KvError> {
@@ -266,7 +307,7 @@ fn recover_leases(db: &sled::Db, now: Instant) -> Result<LeaseTable, KvError> {
     for entry in db.scan_prefix([STATE]) {
         let (key, value) = entry.map_err(storage)?;
         let kv = match decode_record(Bytes::copy_from_slice(&key[1..]), &value) {
-            Ok(kv) => kv,
+            Ok(Record::Inline(kv) | Record::InHistory(kv)) => kv,
             Err(error) => {
                 // Reads of this key report the corruption; the rest of the store works.
                 tracing::warn!(key = %show(&key[1..]), %error, "undecodable key record");

@@ -24,14 +24,15 @@ use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
-use super::codec::{encode_events, encode_i64, encode_record};
+use super::codec::{decode_events, encode_events, encode_i64, encode_record};
 use super::durable::{self, Applied, Published, Reply, Tail};
 use super::layout::{
     META_COMPACTED, META_LAST_LEASE, META_REVISION, history_key, lease_key, state_key,
 };
 use super::pending::Before;
+use super::retain::{Fate, Retained, fate};
 use super::state::{Core, Overlay, storage};
-use crate::engine::{LeaseTable, Plan, lock, plan_revoke, plan_txn, write};
+use crate::engine::{Batch, LeaseTable, Plan, lock, plan_revoke, plan_txn, write};
 use crate::kv::{EventKind, KvError, LeaseId, Revision, Txn, TxnResponse, WatchEvent};
 
 /// Most requests committed in one group.
@@ -115,6 +116,7 @@ fn apply_group(core: &Core, group: Vec<Request>, now: Instant, tail: Tail) -> Ap
         compacted: tail.compacted,
         last_lease: tail.last_lease,
         published: Vec::new(),
+        retained: Retained::default(),
     };
     let failed = core.failed.load(Ordering::Acquire);
     core.requests.fetch_add(
@@ -177,6 +179,8 @@ struct Group<'a> {
     compacted: Revision,
     last_lease: i64,
     published: Published,
+    /// The kept history entries the group changes (see [`super::retain`]).
+    retained: Retained,
 }
 
 impl Group<'_> {
@@ -205,7 +209,7 @@ impl Group<'_> {
                 failure,
             },
             Plan::Apply { events, prev_kvs } => TxnResponse::Succeeded {
-                revision: self.record(events),
+                revision: self.record(events)?,
                 prev_kvs,
             },
         })
@@ -226,7 +230,7 @@ impl Group<'_> {
             return Ok(self.revision);
         }
         let events = plan_revoke(&self.overlay, &self.leases, lease, self.revision + 1)?;
-        let revision = self.record(events);
+        let revision = self.record(events)?;
         self.leases.remove(lease);
         self.batch.remove(&lease_key(lease));
         self.dirty = true;
@@ -246,28 +250,83 @@ impl Group<'_> {
                 compacted: self.compacted,
             });
         }
-        self.compact_to(revision);
-        Ok(())
+        self.compact_to(revision)
     }
 
-    fn compact_to(&mut self, revision: Revision) {
+    /// Compacts history up to `revision`, keeping the entries that hold current values
+    /// (see [`super::retain`]). Decides for every entry before changing anything, so
+    /// that a read error leaves the group as it was.
+    fn compact_to(&mut self, revision: Revision) -> Result<(), KvError> {
+        let mut fates = Vec::new();
         // History is dense: every revision above the compacted one has an entry (those
-        // of this group are in the batch, where a later remove wins).
+        // of this group are in what it publishes).
         for old in self.compacted + 1..=revision {
-            self.batch.remove(&history_key(old));
+            let fresh = self.fresh(old);
+            let is_fresh = fresh.is_some();
+            let events = match fresh {
+                Some(events) => events,
+                None => {
+                    let bytes = self.core.db.get(history_key(old)).map_err(storage)?;
+                    let bytes = bytes.ok_or_else(|| {
+                        KvError::corrupt(format!("history has no entry at revision {old}"))
+                    })?;
+                    decode_events(&bytes)?.into()
+                }
+            };
+            let fate = fate(&self.overlay, old, &events)?;
+            fates.push((old, is_fresh, events, fate));
+        }
+        for (old, fresh, events, fate) in fates {
+            match fate {
+                Fate::Remove => self.batch.remove(&history_key(old)),
+                // A kept entry of this group is in the batch only: the group's later
+                // writes may have to take values out of it.
+                Fate::Keep if fresh => self.retained.keep(old, events.to_vec()),
+                Fate::Keep => {}
+                Fate::Reduce(current) => self.retained.keep(old, current),
+            }
         }
         self.compacted = revision;
         self.dirty = true;
+        Ok(())
+    }
+
+    /// The events of `revision` if this group wrote it.
+    fn fresh(&self, revision: Revision) -> Option<Batch> {
+        let first = self.published.first()?.0;
+        let index = usize::try_from(revision - first).ok()?;
+        self.published
+            .get(index)
+            .filter(|(at, _)| *at == revision)
+            .map(|(_, events)| events.clone())
     }
 
     /// Adds planned events (at `self.revision + 1`) to the batch; returns the revision
     /// they got, or the unchanged one when there are none.
-    fn record(&mut self, events: Vec<WatchEvent>) -> Revision {
+    fn record(&mut self, events: Vec<WatchEvent>) -> Result<Revision, KvError> {
         if events.is_empty() {
-            return self.revision;
+            return Ok(self.revision);
+        }
+        // The values these changes replace that sit in kept history entries: read
+        // those entries first, so that a read error leaves the group as it was.
+        for event in &events {
+            if let Some(prev) = event
+                .prev_kv
+                .as_ref()
+                .filter(|p| p.mod_revision <= self.compacted)
+            {
+                self.retained.load(&self.core.db, prev.mod_revision)?;
+            }
         }
         let revision = self.revision + 1;
         for event in &events {
+            if let Some(prev) = event
+                .prev_kv
+                .as_ref()
+                .filter(|p| p.mod_revision <= self.compacted)
+            {
+                self.retained.forget(prev.mod_revision, &event.kv.key);
+            }
             let key = &event.kv.key;
             // The first change of a key in the group has its committed state.
             if !self.before.contains_key(key) {
@@ -292,7 +351,7 @@ impl Group<'_> {
         self.revision = revision;
         self.published.push((revision, events.into()));
         self.dirty = true;
-        revision
+        Ok(revision)
     }
 
     /// Applies the group as one atomic batch, recorded for readers first; returns
@@ -304,7 +363,10 @@ impl Group<'_> {
             .options
             .auto_compact_target(self.revision, self.compacted)
         {
-            self.compact_to(target);
+            if let Err(error) = self.compact_to(target) {
+                // Nothing changed; the next group tries again.
+                tracing::warn!(%error, "sled store: automatic compaction failed");
+            }
         }
         let tail = Tail {
             revision: self.revision,
@@ -319,6 +381,7 @@ impl Group<'_> {
             .insert(META_COMPACTED, &encode_i64(self.compacted));
         self.batch
             .insert(META_LAST_LEASE, &encode_i64(self.last_lease));
+        std::mem::take(&mut self.retained).write(&mut self.batch);
         let core = self.core;
         // From here until the group is durable, readers see the committed state of the
         // keys it changes, and the committed revisions, without waiting for the disk.
