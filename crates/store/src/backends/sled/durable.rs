@@ -2,7 +2,10 @@
 //! publishes and answers them.
 //!
 //! The writer applies group k+1 while this stage flushes group k. Groups that queued
-//! up meanwhile share one flush: sled's flush writes everything applied so far. Once
+//! up meanwhile share one flush: sled's flush writes everything applied so far. While
+//! the writer is still applying a group or has requests waiting, the flush waits for
+//! them too (up to [`MAX_SHARED`] groups): a flush costs far more than applying a
+//! write, and with many writers this wait makes flushes several times larger. Once
 //! the flush and the log's `fdatasync` are done, each group in turn is committed (the
 //! revisions and the state it wrote become what readers see), published to watchers
 //! and answered. After a storage failure, that group and every later one are answered
@@ -14,6 +17,7 @@ use std::sync::atomic::Ordering;
 use tokio::sync::mpsc;
 
 use super::state::{Core, storage};
+use super::writer::Request;
 use crate::engine::{Batch, write};
 use crate::kv::{KvError, Revision};
 
@@ -57,15 +61,45 @@ pub(super) struct Applied {
     pub(super) tail: Tail,
 }
 
+/// Most groups one flush waits for.
+const MAX_SHARED: usize = 8;
+
+/// Whether the writer is applying a group or has requests waiting.
+fn writer_busy(core: &Weak<Core>, queue: &mpsc::WeakSender<Request>) -> bool {
+    let applying = core
+        .upgrade()
+        .is_some_and(|core| core.applying.load(Ordering::Acquire));
+    let waiting = queue
+        .upgrade()
+        .is_some_and(|queue| queue.capacity() < queue.max_capacity());
+    applying || waiting
+}
+
 /// A group's answers, the failure to answer with (if any) and what to publish.
 type Finished = (Vec<Reply>, Option<KvError>, Published);
 
 /// Runs the flush stage until the writer stops.
-pub(super) async fn run(mut applied: mpsc::Receiver<Applied>, core: Weak<Core>) {
+pub(super) async fn run(
+    mut applied: mpsc::Receiver<Applied>,
+    queue: mpsc::WeakSender<Request>,
+    core: Weak<Core>,
+) {
     while let Some(first) = applied.recv().await {
         let mut groups = vec![first];
-        while let Ok(next) = applied.try_recv() {
-            groups.push(next);
+        loop {
+            while let Ok(next) = applied.try_recv() {
+                groups.push(next);
+            }
+            // Requests already in the writer's hands share this flush: a flush has a
+            // fixed cost (a write, two syncs, thread hand-offs) that the writes it
+            // covers share, and waiting for a group being applied costs them little.
+            if groups.len() >= MAX_SHARED || !writer_busy(&core, &queue) {
+                break;
+            }
+            match applied.recv().await {
+                Some(next) => groups.push(next),
+                None => break,
+            }
         }
         let Some(core) = core.upgrade() else { return };
         let work = move || {

@@ -79,7 +79,8 @@ impl SledStore {
         let log_file = open_log_for_sync(&config.get_path())?;
         let core = Arc::new(Core::recover(db, log_file, options, Instant::now())?);
         let (requests, receiver) = mpsc::channel(QUEUE);
-        runtime.spawn(writer::run(receiver, Arc::downgrade(&core)));
+        let queue = requests.downgrade();
+        runtime.spawn(writer::run(receiver, queue, Arc::downgrade(&core)));
         let inner = Arc::new(Inner {
             core,
             requests,

@@ -49,6 +49,8 @@ pub(super) struct Core {
     pub(super) requests: AtomicU64,
     /// Flushes the writer has made.
     pub(super) flushes: AtomicU64,
+    /// Set while the writer applies a group (see [`super::durable`]).
+    pub(super) applying: AtomicBool,
 }
 
 /// Maps a sled error.
@@ -82,6 +84,7 @@ impl Core {
             failed: AtomicBool::new(false),
             requests: AtomicU64::new(0),
             flushes: AtomicU64::new(0),
+            applying: AtomicBool::new(false),
         })
     }
 

@@ -55,13 +55,20 @@ pub(super) enum Request {
 }
 
 /// Runs the writer (and its flush stage) until every store handle is gone.
-pub(super) async fn run(mut requests: mpsc::Receiver<Request>, core: Weak<Core>) {
+pub(super) async fn run(
+    mut requests: mpsc::Receiver<Request>,
+    queue: mpsc::WeakSender<Request>,
+    core: Weak<Core>,
+) {
     let (to_flush, flush_queue) = mpsc::channel(FLUSH_QUEUE);
-    tokio::spawn(durable::run(flush_queue, core.clone()));
+    tokio::spawn(durable::run(flush_queue, queue, core.clone()));
     // Where the last applied group left the counters (ahead of the committed ones
     // while groups are in flight).
     let mut tail: Option<Tail> = None;
     while let Some(first) = requests.recv().await {
+        let Some(strong) = core.upgrade() else { return };
+        strong.applying.store(true, Ordering::Release);
+        drop(strong);
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
             match requests.try_recv() {
@@ -73,7 +80,11 @@ pub(super) async fn run(mut requests: mpsc::Receiver<Request>, core: Weak<Core>)
         let start = *tail.get_or_insert_with(|| Tail::committed(&core));
         let now = Instant::now();
         // The store handle goes with the work and is dropped on the blocking thread.
-        let work = move || apply_group(&core, group, now, start);
+        let work = move || {
+            let applied = apply_group(&core, group, now, start);
+            core.applying.store(false, Ordering::Release);
+            applied
+        };
         let Ok(applied) = tokio::task::spawn_blocking(work).await else {
             return;
         };
