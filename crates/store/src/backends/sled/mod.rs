@@ -6,6 +6,7 @@ mod layout;
 mod pending;
 mod retain;
 mod state;
+mod values;
 mod writer;
 
 use std::path::Path;

@@ -9,11 +9,12 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::time::Instant;
 
-use super::codec::{Record, decode_events, decode_i64, decode_record, find_value};
+use super::codec::{Record, decode_events, decode_i64, decode_record};
 use super::layout::{
     HISTORY, LEASE, META_COMPACTED, META_LAST_LEASE, META_REVISION, STATE, history_key, state_key,
 };
 use super::pending::{Pending, View};
+use super::values::{load, resolve};
 use crate::backends::options::StoreOptions;
 use crate::engine::{
     HistoryEntry, HistorySource, LeaseTable, StateView, WatchHub, collect_current, collect_past,
@@ -141,12 +142,14 @@ impl Core {
             Bound::Excluded(key) => Bound::Excluded(state_key(&key)),
             Bound::Unbounded => Bound::Included(vec![STATE]),
         };
-        self.db
+        let records = self
+            .db
             .range::<Vec<u8>, _>((lower, Bound::Excluded(vec![STATE + 1])))
             .map(|entry| {
-                let (key, value) = entry.map_err(storage)?;
-                load(&self.db, Bytes::copy_from_slice(&key[1..]), &value)
-            })
+                let (key, record) = entry.map_err(storage)?;
+                Ok((Bytes::copy_from_slice(&key[1..]), record))
+            });
+        resolve(&self.db, records)
     }
 }
 
@@ -237,28 +240,6 @@ fn read_key(db: &sled::Db, key: &[u8]) -> Result<Option<KeyValue>, KvError> {
         .map_err(storage)?
         .map(|record| load(db, Bytes::copy_from_slice(key), &record))
         .transpose()
-}
-
-/// A key's state from its record, with the value from history when the record does
-/// not hold it.
-fn load(db: &sled::Db, key: Bytes, record: &[u8]) -> Result<KeyValue, KvError> {
-    let mut kv = match decode_record(key, record)? {
-        Record::Inline(kv) => return Ok(kv),
-        Record::InHistory(kv) => kv,
-    };
-    let revision = kv.mod_revision;
-    let missing = |key: &[u8]| {
-        KvError::corrupt(format!(
-            "key {}: no value in the history entry of its revision {revision}",
-            show(key)
-        ))
-    };
-    let entry = db
-        .get(history_key(revision))
-        .map_err(storage)?
-        .ok_or_else(|| missing(&kv.key))?;
-    kv.value = find_value(&entry, &kv.key)?.ok_or_else(|| missing(&kv.key))?;
-    Ok(kv)
 }
 
 fn read_meta(db: &sled::Db, name: &'static [u8]) -> Result<i64, KvError> {
