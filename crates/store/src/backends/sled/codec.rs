@@ -9,6 +9,8 @@
 //! history entry of the key's `mod_revision` (see [`super::layout`]), so that each
 //! write stores its value once. Records of the first format stay readable.
 
+use std::collections::HashMap;
+
 use bytes::Bytes;
 
 use crate::kv::{EventKind, KeyValue, KvError, LeaseId, WatchEvent};
@@ -83,6 +85,25 @@ pub(super) fn find_value(bytes: &[u8], key: &[u8]) -> Result<Option<Bytes>, KvEr
         }
     }
     Ok(None)
+}
+
+/// The values of the puts in a history entry, by key.
+pub(super) fn put_values(bytes: &[u8]) -> Result<HashMap<&[u8], &[u8]>, KvError> {
+    let mut reader = Reader::new(bytes, "history entry");
+    reader.format()?;
+    let count = reader.len()?;
+    let mut puts = HashMap::with_capacity(count.min(bytes.len() / 40));
+    for _ in 0..count {
+        let put = reader.u8()? == 0;
+        let (key, value) = reader.skip_kv()?;
+        if put {
+            puts.insert(key, value);
+        }
+        if reader.u8()? == 1 {
+            reader.skip_kv()?;
+        }
+    }
+    Ok(puts)
 }
 
 /// Bytes of a record's metadata before the lease flag.
@@ -322,6 +343,9 @@ mod tests {
         );
         assert_eq!(find_value(&entry, b"/b").ok(), Some(None));
         assert_eq!(find_value(&entry, b"/c").ok(), Some(None));
+        let puts = put_values(&entry).expect("puts");
+        assert_eq!(puts.len(), 1);
+        assert_eq!(puts.get(&b"/a"[..]), Some(&&b"hello"[..]));
     }
 
     proptest! {
@@ -329,6 +353,7 @@ mod tests {
         fn garbage_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
             let _ = decode_events(&bytes);
             let _ = find_value(&bytes, b"/k");
+            let _ = put_values(&bytes);
             let _ = decode_record(Bytes::from_static(b"k"), &bytes);
             let _ = decode_i64(&bytes, "meta");
         }

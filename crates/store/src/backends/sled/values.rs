@@ -7,10 +7,11 @@
 //! instead of one lookup each.
 
 use std::collections::VecDeque;
+use std::iter::Peekable;
 
 use bytes::Bytes;
 
-use super::codec::{Record, decode_record, find_value};
+use super::codec::{Record, decode_record, find_value, put_values};
 use super::layout::history_key;
 use super::state::storage;
 use crate::kv::{KeyValue, KvError, Revision, show};
@@ -40,13 +41,15 @@ fn value_in(entry: Option<&[u8]>, kv: &KeyValue) -> Result<Bytes, KvError> {
         .map(|entry| find_value(entry, &kv.key))
         .transpose()?
         .flatten()
-        .ok_or_else(|| {
-            KvError::corrupt(format!(
-                "key {}: no value in the history entry of its revision {}",
-                show(&kv.key),
-                kv.mod_revision
-            ))
-        })
+        .ok_or_else(|| missing(kv))
+}
+
+fn missing(kv: &KeyValue) -> KvError {
+    KvError::corrupt(format!(
+        "key {}: no value in the history entry of its revision {}",
+        show(&kv.key),
+        kv.mod_revision
+    ))
 }
 
 /// Resolves a scan of key records (sled key without its prefix, record) into states
@@ -128,54 +131,67 @@ where
     ) -> Result<(), KvError> {
         let (first, last) = (wanted[0].1, wanted[wanted.len() - 1].1);
         let count = i64::try_from(wanted.len()).unwrap_or(i64::MAX);
-        let mut set = |index: usize, entry: Option<&[u8]>| {
-            let Some(slot) = chunk.get_mut(index) else {
-                return;
+        let dense = last - first < DENSE.saturating_mul(count);
+        let mut pass = dense.then(|| {
+            self.db
+                .range(history_key(first)..=history_key(last))
+                .peekable()
+        });
+        // The records that want one entry (a transaction's keys) are side by side.
+        for same in wanted.chunk_by(|a, b| a.1 == b.1) {
+            let revision = same[0].1;
+            let entry = match &mut pass {
+                Some(pass) => next_entry(pass, revision)?,
+                None => self.db.get(history_key(revision)).map_err(storage)?,
             };
-            let value = match slot {
-                Ok(kv) => value_in(entry, kv),
-                Err(_) => return,
+            let puts = match (&entry, same.len()) {
+                (Some(entry), 2..) => Some(put_values(entry)?),
+                _ => None,
             };
-            match (value, slot) {
-                (Ok(value), Ok(kv)) => kv.value = value,
-                (Err(error), slot) => *slot = Err(error),
-                (Ok(_), Err(_)) => {}
-            }
-        };
-        if last - first >= DENSE.saturating_mul(count) {
-            for &(index, revision) in wanted {
-                let entry = self.db.get(history_key(revision)).map_err(storage)?;
-                set(index, entry.as_deref());
-            }
-            return Ok(());
-        }
-        let mut pass = self
-            .db
-            .range(history_key(first)..=history_key(last))
-            .peekable();
-        for &(index, revision) in wanted {
-            let key = history_key(revision);
-            // Skip the entries before this one; the entry itself may serve several
-            // records (a transaction's keys), so it stays in the pass.
-            let entry = loop {
-                match pass.peek() {
-                    Some(Ok((found, _))) if found.as_ref() < key.as_slice() => {
-                        pass.next();
-                    }
-                    Some(Ok((found, value))) if found.as_ref() == key.as_slice() => {
-                        break Some(value.clone());
-                    }
-                    Some(Ok(_)) | None => break None,
-                    Some(Err(_)) => {
-                        let Some(Err(error)) = pass.next() else {
-                            break None;
-                        };
-                        return Err(storage(error));
-                    }
+            for &(index, _) in same {
+                let Some(Ok(kv)) = chunk.get(index) else {
+                    continue;
+                };
+                let value = match &puts {
+                    Some(puts) => puts
+                        .get(kv.key.as_ref())
+                        .map(|value| Bytes::copy_from_slice(value))
+                        .ok_or_else(|| missing(kv)),
+                    None => value_in(entry.as_deref(), kv),
+                };
+                match (value, &mut chunk[index]) {
+                    (Ok(value), Ok(kv)) => kv.value = value,
+                    (Err(error), slot) => *slot = Err(error),
+                    (Ok(_), Err(_)) => {}
                 }
-            };
-            set(index, entry.as_deref());
+            }
         }
         Ok(())
+    }
+}
+
+/// Advances an ordered pass over history to the entry of `revision`; `None` when
+/// there is none.
+fn next_entry<P>(pass: &mut Peekable<P>, revision: Revision) -> Result<Option<sled::IVec>, KvError>
+where
+    P: Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>,
+{
+    let key = history_key(revision);
+    loop {
+        match pass.peek() {
+            Some(Ok((found, _))) if found.as_ref() < key.as_slice() => {
+                pass.next();
+            }
+            Some(Ok((found, value))) if found.as_ref() == key.as_slice() => {
+                return Ok(Some(value.clone()));
+            }
+            Some(Ok(_)) | None => return Ok(None),
+            Some(Err(_)) => {
+                return match pass.next() {
+                    Some(Err(error)) => Err(storage(error)),
+                    _ => Ok(None),
+                };
+            }
+        }
     }
 }
