@@ -47,6 +47,8 @@ const QUEUE: usize = 4096;
 ///   kept on disk: one entry per revision with its events and the previous values, so
 ///   a past read undoes the later events from the current state. It is bounded by
 ///   compaction ([`StoreOptions::retain_revisions`], default 10,000 revisions).
+///   Each value is stored once, in its revision's entry: a key's record points there,
+///   and compaction keeps the entries that still hold current values.
 /// - **Recovery**: revision, compaction point and leases persist; reopening checks
 ///   that history is gap-free. Lease deadlines restart with a full TTL. Opening scans
 ///   the key records once to rebuild lease attachments.
