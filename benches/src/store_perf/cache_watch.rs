@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use client::{Client, PostParams, WatchEvent, WatchParams};
 use core_types::core_v1::ConfigMap;
 use core_types::{DynamicObject, StaticResource as _};
-use futures::StreamExt as _;
 use serde_json::json;
 use store::{InProcessClient, KvStore};
 use tokio::task::JoinSet;
@@ -45,28 +44,32 @@ pub(crate) async fn cache_watch(
         let mut stream = client.watch(resource, Some(namespace), &params).await?;
         let signals = driver.watcher();
         set.spawn(async move {
-            let mut stopped = signals.stop;
+            let mut stop = signals.stop;
             let mut got = Received {
                 events: Vec::with_capacity(writes),
                 error: None,
             };
             while got.events.len() < writes {
-                tokio::select! {
-                    // The stream first: a ready event is taken without polling the stop signal.
-                    biased;
-                    item = stream.next() => match item {
-                        Some(Ok(WatchEvent::Added(obj))) => {
-                            let now = Instant::now();
-                            match parse_seq(obj.metadata.name.as_bytes()) {
-                                Some(seq) => got.events.push((seq, now)),
-                                None => { let _ = signals.ready.try_send(()); }
+                match stop.next(&mut stream).await {
+                    Some(Some(Ok(WatchEvent::Added(obj)))) => {
+                        let now = Instant::now();
+                        match parse_seq(obj.metadata.name.as_bytes()) {
+                            Some(seq) => got.events.push((seq, now)),
+                            None => {
+                                let _ = signals.ready.try_send(());
                             }
                         }
-                        Some(Ok(_)) => {}
-                        Some(Err(e)) => { got.error = Some(e.to_string()); break; }
-                        None => { got.error = Some("stream ended".into()); break; }
-                    },
-                    _ = &mut stopped => break,
+                    }
+                    Some(Some(Ok(_))) => {}
+                    Some(Some(Err(e))) => {
+                        got.error = Some(e.to_string());
+                        break;
+                    }
+                    Some(None) => {
+                        got.error = Some("stream ended".into());
+                        break;
+                    }
+                    None => break,
                 }
             }
             got

@@ -7,11 +7,14 @@
 //! `pace`) so that the system is not saturated. Before the timed writes, one
 //! warm-up write must reach every watcher, so every watch is registered and live.
 
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
-use futures::StreamExt as _;
+use futures::{Stream, StreamExt as _};
 use serde_json::json;
 use store::{KvStore, KvStoreExt};
 use tokio::sync::{mpsc, oneshot};
@@ -51,18 +54,50 @@ pub(crate) struct Received {
     pub(crate) error: Option<String>,
 }
 
-/// One watcher's signals: "I saw the warm-up" (shared), and "stop now" (its own: with
-/// one stop signal shared by all watchers, every watcher would lock the same waiter
-/// list each time it polls the signal, that is after every event).
+/// One watcher's signals: "I saw the warm-up" (shared), and "stop now".
 pub(crate) struct Signals {
     pub(crate) ready: mpsc::Sender<()>,
-    pub(crate) stop: oneshot::Receiver<()>,
+    pub(crate) stop: Stop,
+}
+
+/// A watcher's "stop now": the watcher's task registers with its own signal once, and
+/// each poll then reads one flag that all watchers share and that is written only to
+/// stop them. (A signal polled after every event costs a waiter-list lock when shared,
+/// or a cache miss on its own state when not.)
+pub(crate) struct Stop {
+    flag: Arc<AtomicBool>,
+    signal: oneshot::Receiver<()>,
+    armed: bool,
+}
+
+impl Stop {
+    /// The next item of `stream`, or `None` once the driver says stop.
+    pub(crate) async fn next<S: Stream + Unpin>(
+        &mut self,
+        stream: &mut S,
+    ) -> Option<Option<S::Item>> {
+        std::future::poll_fn(|cx| {
+            if !self.armed {
+                // Registers this task with the signal; it stays registered.
+                if Pin::new(&mut self.signal).poll(cx).is_ready() {
+                    return Poll::Ready(None);
+                }
+                self.armed = true;
+            }
+            if self.flag.load(Ordering::Acquire) {
+                return Poll::Ready(None);
+            }
+            stream.poll_next_unpin(cx).map(Some)
+        })
+        .await
+    }
 }
 
 /// The driver's ends of the watchers' signals.
 pub(crate) struct Driver {
     ready: mpsc::Receiver<()>,
     ready_tx: mpsc::Sender<()>,
+    stop: Arc<AtomicBool>,
     stops: Vec<oneshot::Sender<()>>,
 }
 
@@ -73,17 +108,22 @@ impl Driver {
         Driver {
             ready,
             ready_tx,
+            stop: Arc::new(AtomicBool::new(false)),
             stops: Vec::with_capacity(watchers),
         }
     }
 
     /// The signals of one more watcher.
     pub(crate) fn watcher(&mut self) -> Signals {
-        let (stop_tx, stop) = oneshot::channel();
+        let (stop_tx, signal) = oneshot::channel();
         self.stops.push(stop_tx);
         Signals {
             ready: self.ready_tx.clone(),
-            stop,
+            stop: Stop {
+                flag: self.stop.clone(),
+                signal,
+                armed: false,
+            },
         }
     }
 }
@@ -112,6 +152,7 @@ where
     let Driver {
         mut ready,
         ready_tx,
+        stop,
         stops,
     } = driver;
     drop(ready_tx);
@@ -145,6 +186,7 @@ where
             Ok(None) => break,
             Err(_) => {
                 // Ask the stragglers for what they have.
+                stop.store(true, Ordering::Release);
                 for stop in stops {
                     let _ = stop.send(());
                 }
@@ -248,31 +290,34 @@ pub(crate) async fn kv_watch(
         let stream = kv.watch(prefix.to_owned().into(), after).await?;
         let (signals, skip) = (driver.watcher(), prefix.len());
         set.spawn(async move {
-            let mut stream = stream;
-            let mut stopped = signals.stop;
+            let (mut stream, mut stop) = (stream, signals.stop);
             let mut got = Received {
                 events: Vec::with_capacity(writes),
                 error: None,
             };
             while got.events.len() < writes {
-                tokio::select! {
-                    // The stream first: a ready event is taken without polling the stop signal.
-                    biased;
-                    item = stream.next() => match item {
-                        Some(Ok(batch)) => {
-                            let now = Instant::now();
-                            for event in batch.iter() {
-                                let name = event.kv.key.get(skip..).unwrap_or_default();
-                                match parse_seq(name) {
-                                    Some(seq) => got.events.push((seq, now)),
-                                    None => { let _ = signals.ready.try_send(()); }
+                match stop.next(&mut stream).await {
+                    Some(Some(Ok(batch))) => {
+                        let now = Instant::now();
+                        for event in batch.iter() {
+                            let name = event.kv.key.get(skip..).unwrap_or_default();
+                            match parse_seq(name) {
+                                Some(seq) => got.events.push((seq, now)),
+                                None => {
+                                    let _ = signals.ready.try_send(());
                                 }
                             }
                         }
-                        Some(Err(e)) => { got.error = Some(e.to_string()); break; }
-                        None => { got.error = Some("stream ended".into()); break; }
-                    },
-                    _ = &mut stopped => break,
+                    }
+                    Some(Some(Err(e))) => {
+                        got.error = Some(e.to_string());
+                        break;
+                    }
+                    Some(None) => {
+                        got.error = Some("stream ended".into());
+                        break;
+                    }
+                    None => break,
                 }
             }
             got
@@ -299,6 +344,23 @@ mod tests {
         assert_eq!(parse_seq(write_name(42).as_bytes()), Some(42));
         assert_eq!(parse_seq(WARM_UP.as_bytes()), None);
         assert_eq!(parse_seq(b"w-x"), None);
+    }
+
+    #[tokio::test]
+    async fn stop_ends_a_watcher_waiting_for_events() {
+        let mut driver = Driver::new(1);
+        let mut signals = driver.watcher();
+        let waiting = tokio::spawn(async move {
+            let mut stream = futures::stream::pending::<()>();
+            signals.stop.next(&mut stream).await
+        });
+        // Let the watcher register and wait.
+        tokio::task::yield_now().await;
+        driver.stop.store(true, Ordering::Release);
+        for stop in driver.stops {
+            let _ = stop.send(());
+        }
+        assert_eq!(waiting.await.expect("watcher task"), None);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
