@@ -36,13 +36,15 @@ impl Backend {
         let opened = match self {
             Backend::Memory => Opened {
                 kv: Arc::new(MemoryStore::with_options(StoreOptions::default())),
+                sled: None,
                 _etcd: None,
             },
             Backend::Sled => {
                 let store = SledStore::open(scratch.join("sled"), StoreOptions::default())
                     .context("open the sled store")?;
                 Opened {
-                    kv: Arc::new(store),
+                    kv: Arc::new(store.clone()),
+                    sled: Some(store),
                     _etcd: None,
                 }
             }
@@ -50,6 +52,7 @@ impl Backend {
                 let (server, store) = EtcdServer::start(&scratch.join("etcd")).await?;
                 Opened {
                     kv: Arc::new(store),
+                    sled: None,
                     _etcd: Some(server),
                 }
             }
@@ -69,5 +72,7 @@ impl fmt::Display for Backend {
 pub(crate) struct Opened {
     /// The store, as every layer above sees it.
     pub(crate) kv: Arc<dyn KvStore>,
+    /// The same store when it is sled's, for its writer's counters.
+    pub(crate) sled: Option<SledStore>,
     _etcd: Option<EtcdServer>,
 }

@@ -9,15 +9,13 @@ use std::time::{Duration, Instant};
 use client::{Client, PostParams, WatchEvent, WatchParams};
 use core_types::core_v1::ConfigMap;
 use core_types::{DynamicObject, StaticResource as _};
-use futures::StreamExt as _;
 use serde_json::json;
 use store::{InProcessClient, KvStore};
-use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
 use super::kv_ops::VALUE_LEN;
 use super::report::Measurement;
-use super::watch::{Received, Signals, analyse, fan_out, parse_seq};
+use super::watch::{Driver, Received, analyse, fan_out, parse_seq};
 
 /// The client every cache run of one backend shares (one cache per kind, as in an
 /// API server).
@@ -40,68 +38,56 @@ pub(crate) async fn cache_watch(
     client.watch_cache(resource).await?;
     let after = client.objects().kv().current_revision().await?;
     let params = WatchParams::default().resource_version(after.to_string());
-    let (ready_tx, ready_rx) = mpsc::channel(watchers.max(1));
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let signals = Signals {
-        ready: ready_tx,
-        stop: stop_rx,
-    };
+    let mut driver = Driver::new(watchers);
     let mut set = JoinSet::new();
     for _ in 0..watchers {
         let mut stream = client.watch(resource, Some(namespace), &params).await?;
-        let signals = signals.clone();
+        let signals = driver.watcher();
         set.spawn(async move {
-            let mut stop = signals.stop.clone();
-            // One registration for the whole run, not one per event.
-            let stopped = stop.changed();
-            tokio::pin!(stopped);
+            let mut stop = signals.stop;
             let mut got = Received {
                 events: Vec::with_capacity(writes),
                 error: None,
             };
             while got.events.len() < writes {
-                tokio::select! {
-                    // The stream first: a ready event is taken without polling the stop signal.
-                    biased;
-                    item = stream.next() => match item {
-                        Some(Ok(WatchEvent::Added(obj))) => {
-                            let now = Instant::now();
-                            match parse_seq(obj.metadata.name.as_bytes()) {
-                                Some(seq) => got.events.push((seq, now)),
-                                None => { let _ = signals.ready.try_send(()); }
+                match stop.next(&mut stream).await {
+                    Some(Some(Ok(WatchEvent::Added(obj)))) => {
+                        let now = Instant::now();
+                        match parse_seq(obj.metadata.name.as_bytes()) {
+                            Some(seq) => got.events.push((seq, now)),
+                            None => {
+                                let _ = signals.ready.try_send(());
                             }
                         }
-                        Some(Ok(_)) => {}
-                        Some(Err(e)) => { got.error = Some(e.to_string()); break; }
-                        None => { got.error = Some("stream ended".into()); break; }
-                    },
-                    _ = &mut stopped => break,
+                    }
+                    Some(Some(Ok(_))) => {}
+                    Some(Some(Err(e))) => {
+                        got.error = Some(e.to_string());
+                        break;
+                    }
+                    Some(None) => {
+                        got.error = Some("stream ended".into());
+                        break;
+                    }
+                    None => break,
                 }
             }
             got
         });
     }
-    drop(signals);
     let payload = "x".repeat(VALUE_LEN);
-    let (received, written) = fan_out(
-        watchers,
-        writes,
-        pace,
-        &mut set,
-        (ready_rx, stop_tx),
-        |name| {
-            let mut obj = DynamicObject::new(resource, name);
-            obj.metadata.namespace = namespace.to_owned();
-            obj.data
-                .insert("data".into(), json!({ "payload": payload.clone() }));
-            async move {
-                client
-                    .create(resource, Some(namespace), obj, &PostParams::default())
-                    .await?;
-                Ok(())
-            }
-        },
-    )
+    let (received, written) = fan_out(watchers, writes, pace, &mut set, driver, |name| {
+        let mut obj = DynamicObject::new(resource, name);
+        obj.metadata.namespace = namespace.to_owned();
+        obj.data
+            .insert("data".into(), json!({ "payload": payload.clone() }));
+        async move {
+            client
+                .create(resource, Some(namespace), obj, &PostParams::default())
+                .await?;
+            Ok(())
+        }
+    })
     .await?;
     Ok(analyse(
         backend,

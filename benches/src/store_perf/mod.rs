@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use benches::stats;
+use store::SledStore;
 
 pub(crate) use backend::Backend;
 pub(crate) use report::{Measurement, goals, table};
@@ -202,10 +203,17 @@ pub(crate) async fn run(
             };
             progress.begin(&format!("{name}: {ops} creates, {writers} writers"));
             let prefix = format!("/bench/create-c{writers}/");
-            keep(
-                kv_ops::creates(name, kv, &prefix, writers, ops).await?,
-                &mut all,
-            );
+            let stats_before = opened.sled.as_ref().map(SledStore::write_stats);
+            let mut m = kv_ops::creates(name, kv, &prefix, writers, ops).await?;
+            if let (Some(before), Some(sled)) = (stats_before, &opened.sled) {
+                // How well group commit grouped (warm-up creates included).
+                let after = sled.write_stats();
+                let flushes = after.flushes - before.flushes;
+                m.extra.insert("flushes".into(), serde_json::json!(flushes));
+                let per_flush = (after.requests - before.requests) as f64 / flushes.max(1) as f64;
+                m.note = format!("{per_flush:.1} writes per flush");
+            }
+            keep(m, &mut all);
         }
         let readers: &[usize] = if plan.makes(Op::Get) {
             &plan.readers

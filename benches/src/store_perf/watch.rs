@@ -7,14 +7,17 @@
 //! `pace`) so that the system is not saturated. Before the timed writes, one
 //! warm-up write must reach every watcher, so every watch is registered and live.
 
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
-use futures::StreamExt as _;
+use futures::{Stream, StreamExt as _};
 use serde_json::json;
 use store::{KvStore, KvStoreExt};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
 
 use super::kv_ops::value;
@@ -51,11 +54,78 @@ pub(crate) struct Received {
     pub(crate) error: Option<String>,
 }
 
-/// Signals the watchers use: "I saw the warm-up", and "stop now".
-#[derive(Clone)]
+/// One watcher's signals: "I saw the warm-up" (shared), and "stop now".
 pub(crate) struct Signals {
     pub(crate) ready: mpsc::Sender<()>,
-    pub(crate) stop: watch::Receiver<bool>,
+    pub(crate) stop: Stop,
+}
+
+/// A watcher's "stop now": the watcher's task registers with its own signal once, and
+/// each poll then reads one flag that all watchers share and that is written only to
+/// stop them. (A signal polled after every event costs a waiter-list lock when shared,
+/// or a cache miss on its own state when not.)
+pub(crate) struct Stop {
+    flag: Arc<AtomicBool>,
+    signal: oneshot::Receiver<()>,
+    armed: bool,
+}
+
+impl Stop {
+    /// The next item of `stream`, or `None` once the driver says stop.
+    pub(crate) async fn next<S: Stream + Unpin>(
+        &mut self,
+        stream: &mut S,
+    ) -> Option<Option<S::Item>> {
+        std::future::poll_fn(|cx| {
+            if !self.armed {
+                // Registers this task with the signal; it stays registered.
+                if Pin::new(&mut self.signal).poll(cx).is_ready() {
+                    return Poll::Ready(None);
+                }
+                self.armed = true;
+            }
+            if self.flag.load(Ordering::Acquire) {
+                return Poll::Ready(None);
+            }
+            stream.poll_next_unpin(cx).map(Some)
+        })
+        .await
+    }
+}
+
+/// The driver's ends of the watchers' signals.
+pub(crate) struct Driver {
+    ready: mpsc::Receiver<()>,
+    ready_tx: mpsc::Sender<()>,
+    stop: Arc<AtomicBool>,
+    stops: Vec<oneshot::Sender<()>>,
+}
+
+impl Driver {
+    /// The driver of up to `watchers` watchers.
+    pub(crate) fn new(watchers: usize) -> Self {
+        let (ready_tx, ready) = mpsc::channel(watchers.max(1));
+        Driver {
+            ready,
+            ready_tx,
+            stop: Arc::new(AtomicBool::new(false)),
+            stops: Vec::with_capacity(watchers),
+        }
+    }
+
+    /// The signals of one more watcher.
+    pub(crate) fn watcher(&mut self) -> Signals {
+        let (stop_tx, signal) = oneshot::channel();
+        self.stops.push(stop_tx);
+        Signals {
+            ready: self.ready_tx.clone(),
+            stop: Stop {
+                flag: self.stop.clone(),
+                signal,
+                armed: false,
+            },
+        }
+    }
 }
 
 /// The writer's stamps: just before issuing each write, and at its acknowledgment.
@@ -72,14 +142,20 @@ pub(crate) async fn fan_out<W, WFut>(
     writes: usize,
     pace: Duration,
     set: &mut JoinSet<Received>,
-    signals: (mpsc::Receiver<()>, watch::Sender<bool>),
+    driver: Driver,
     write: W,
 ) -> anyhow::Result<(Vec<Received>, Written)>
 where
     W: Fn(String) -> WFut,
     WFut: Future<Output = anyhow::Result<()>>,
 {
-    let (mut ready, stop) = signals;
+    let Driver {
+        mut ready,
+        ready_tx,
+        stop,
+        stops,
+    } = driver;
+    drop(ready_tx);
     write(WARM_UP.to_owned()).await?;
     let deadline = tokio::time::Instant::now() + READY_TIMEOUT;
     for n in 0..watchers {
@@ -110,7 +186,10 @@ where
             Ok(None) => break,
             Err(_) => {
                 // Ask the stragglers for what they have.
-                let _ = stop.send(true);
+                stop.store(true, Ordering::Release);
+                for stop in stops {
+                    let _ = stop.send(());
+                }
                 while let Some(joined) = set.join_next().await {
                     received.push(joined.context("a watcher task failed")?);
                 }
@@ -205,66 +284,53 @@ pub(crate) async fn kv_watch(
     pace: Duration,
 ) -> anyhow::Result<Measurement> {
     let after = kv.current_revision().await?;
-    let (ready_tx, ready_rx) = mpsc::channel(watchers.max(1));
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let signals = Signals {
-        ready: ready_tx,
-        stop: stop_rx,
-    };
+    let mut driver = Driver::new(watchers);
     let mut set = JoinSet::new();
     for _ in 0..watchers {
         let stream = kv.watch(prefix.to_owned().into(), after).await?;
-        let (signals, skip) = (signals.clone(), prefix.len());
+        let (signals, skip) = (driver.watcher(), prefix.len());
         set.spawn(async move {
-            let mut stream = stream;
-            let mut stop = signals.stop.clone();
-            // One registration for the whole run, not one per event.
-            let stopped = stop.changed();
-            tokio::pin!(stopped);
+            let (mut stream, mut stop) = (stream, signals.stop);
             let mut got = Received {
                 events: Vec::with_capacity(writes),
                 error: None,
             };
             while got.events.len() < writes {
-                tokio::select! {
-                    // The stream first: a ready event is taken without polling the stop signal.
-                    biased;
-                    item = stream.next() => match item {
-                        Some(Ok(batch)) => {
-                            let now = Instant::now();
-                            for event in batch {
-                                let name = event.kv.key.get(skip..).unwrap_or_default();
-                                match parse_seq(name) {
-                                    Some(seq) => got.events.push((seq, now)),
-                                    None => { let _ = signals.ready.try_send(()); }
+                match stop.next(&mut stream).await {
+                    Some(Some(Ok(batch))) => {
+                        let now = Instant::now();
+                        for event in batch.iter() {
+                            let name = event.kv.key.get(skip..).unwrap_or_default();
+                            match parse_seq(name) {
+                                Some(seq) => got.events.push((seq, now)),
+                                None => {
+                                    let _ = signals.ready.try_send(());
                                 }
                             }
                         }
-                        Some(Err(e)) => { got.error = Some(e.to_string()); break; }
-                        None => { got.error = Some("stream ended".into()); break; }
-                    },
-                    _ = &mut stopped => break,
+                    }
+                    Some(Some(Err(e))) => {
+                        got.error = Some(e.to_string());
+                        break;
+                    }
+                    Some(None) => {
+                        got.error = Some("stream ended".into());
+                        break;
+                    }
+                    None => break,
                 }
             }
             got
         });
     }
-    drop(signals);
     let value = value();
-    let (received, written) = fan_out(
-        watchers,
-        writes,
-        pace,
-        &mut set,
-        (ready_rx, stop_tx),
-        |name| {
-            let (kv, key, value) = (kv.clone(), format!("{prefix}{name}"), value.clone());
-            async move {
-                kv.create(key, value, None).await?;
-                Ok(())
-            }
-        },
-    )
+    let (received, written) = fan_out(watchers, writes, pace, &mut set, driver, |name| {
+        let (kv, key, value) = (kv.clone(), format!("{prefix}{name}"), value.clone());
+        async move {
+            kv.create(key, value, None).await?;
+            Ok(())
+        }
+    })
     .await?;
     Ok(analyse(backend, "watch", watchers, &received, &written))
 }
@@ -278,6 +344,23 @@ mod tests {
         assert_eq!(parse_seq(write_name(42).as_bytes()), Some(42));
         assert_eq!(parse_seq(WARM_UP.as_bytes()), None);
         assert_eq!(parse_seq(b"w-x"), None);
+    }
+
+    #[tokio::test]
+    async fn stop_ends_a_watcher_waiting_for_events() {
+        let mut driver = Driver::new(1);
+        let mut signals = driver.watcher();
+        let waiting = tokio::spawn(async move {
+            let mut stream = futures::stream::pending::<()>();
+            signals.stop.next(&mut stream).await
+        });
+        // Let the watcher register and wait.
+        tokio::task::yield_now().await;
+        driver.stop.store(true, Ordering::Release);
+        for stop in driver.stops {
+            let _ = stop.send(());
+        }
+        assert_eq!(waiting.await.expect("watcher task"), None);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -130,7 +130,7 @@ pub use engine::{MAX_KEY_LEN, MAX_LEASE_TTL, MAX_TXN_OPS, MAX_VALUE_LEN};
 pub use in_process::InProcessClient;
 pub use kv::{
     Compare, CompareFailure, EventKind, KeyValue, KvError, KvStore, KvStoreExt, LeaseId, Op,
-    RangeRequest, RangeResponse, Revision, Txn, TxnResponse, WatchEvent, WatchStream,
+    RangeRequest, RangeResponse, Revision, Txn, TxnResponse, WatchBatch, WatchEvent, WatchStream,
 };
 pub use object::{
     BOOKMARK_INTERVAL, FOREGROUND_FINALIZER, KeyError, ORPHAN_FINALIZER, ObjectFilter, ObjectKey,

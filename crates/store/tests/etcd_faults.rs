@@ -70,7 +70,7 @@ fn collect(
                 .expect("the watch ended")
                 .unwrap_or_else(|error| panic!("the watch failed: {error}"));
             let done = batch.iter().any(|event| event.kv.key == done_key);
-            batches.push(batch);
+            batches.push(batch.to_vec());
             if done {
                 return batches;
             }
@@ -85,7 +85,7 @@ fn until_error(mut watch: WatchStream) -> tokio::task::JoinHandle<(Vec<Vec<Watch
         let mut batches = Vec::new();
         loop {
             match tokio::time::timeout(WATCH_WAIT, watch.next()).await {
-                Ok(Some(Ok(batch))) => batches.push(batch),
+                Ok(Some(Ok(batch))) => batches.push(batch.to_vec()),
                 Ok(Some(Err(error))) => return (batches, error),
                 other => panic!("expected an error item, got {other:?}"),
             }

@@ -156,7 +156,12 @@ async fn corrupt_data_is_a_typed_error() {
         store.range(RangeRequest::prefix("/c/")).await,
         Err(KvError::Corrupt { .. })
     ));
-    assert!(store.get(b"/c/2").await.expect("intact key").is_some());
+    // (The value of /c/2, written at revision 3, is in the broken history entry.)
+    assert!(matches!(
+        store.get(b"/c/2").await,
+        Err(KvError::Corrupt { .. })
+    ));
+    assert!(store.get(b"/c/3").await.expect("intact key").is_some());
     let mut watch = store.watch("/c/".into(), 1).await.expect("watch");
     assert!(
         matches!(watch.next().await, Some(Ok(_))),
@@ -187,4 +192,78 @@ fn opening_outside_a_runtime_is_an_error() {
         SledStore::open(dir.path(), StoreOptions::default()),
         Err(KvError::Unavailable { .. })
     ));
+}
+
+/// The revisions of the history entries of a closed store.
+fn kept_entries(path: &Path) -> Vec<i64> {
+    let db = sled::open(path).expect("raw open");
+    db.scan_prefix(b"h")
+        .map(|entry| {
+            let (key, _) = entry.expect("history entry");
+            let mut revision = [0; 8];
+            revision.copy_from_slice(&key[1..]);
+            i64::from_be_bytes(revision)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn compaction_keeps_current_values_only() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    {
+        let store = open(dir.path(), StoreOptions::default());
+        // Revisions 1-4: four keys; 5: a transaction writing two of them again and a
+        // fifth; 6: a delete; 7: one more update.
+        for i in 0..4 {
+            store
+                .put(format!("/k/{i}"), format!("v{i}"))
+                .await
+                .expect("put");
+        }
+        let txn = Txn::new()
+            .then(Op::put("/k/0", "w0"))
+            .then(Op::put("/k/1", "w1"))
+            .then(Op::put("/k/4", "v4"));
+        store.txn(txn).await.expect("txn");
+        store.delete("/k/2", None).await.expect("delete");
+        store.compact(6).await.expect("compact");
+        // Replaces a value kept in the reduced entry of revision 5.
+        store.put("/k/0", "x0").await.expect("put");
+        store.compact(7).await.expect("compact");
+    }
+    // Kept: 4 (/k/3), 5 (/k/1 and /k/4), 7 (/k/0); 1-3 and 6 hold no current value.
+    assert_eq!(kept_entries(dir.path()), vec![4, 5, 7]);
+    let store = open(dir.path(), StoreOptions::default());
+    let values = store
+        .range(RangeRequest::prefix("/k/"))
+        .await
+        .expect("range")
+        .kvs
+        .into_iter()
+        .map(|kv| (kv.key, kv.value))
+        .collect::<Vec<_>>();
+    let expected: Vec<(bytes::Bytes, bytes::Bytes)> = [
+        ("/k/0", "x0"),
+        ("/k/1", "w1"),
+        ("/k/3", "v3"),
+        ("/k/4", "v4"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.into(), v.into()))
+    .collect();
+    assert_eq!(values, expected);
+    // Replacing the last value of a kept entry removes the entry.
+    store.put("/k/3", "y3").await.expect("put");
+    store.delete("/k/4", None).await.expect("delete");
+    store.put("/k/1", "y1").await.expect("put");
+    assert_eq!(
+        store.get(b"/k/3").await.expect("get").map(|kv| kv.value),
+        Some("y3".into())
+    );
+    drop(store);
+    assert_eq!(
+        kept_entries(dir.path()),
+        vec![7, 8, 9, 10],
+        "entries 4 and 5 are gone"
+    );
 }

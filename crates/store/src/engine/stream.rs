@@ -16,7 +16,7 @@ use bytes::Bytes;
 use futures::Stream;
 
 use super::watch::{Subscription, WatchHub};
-use crate::kv::{KvError, Revision, WatchEvent, WatchStream};
+use crate::kv::{KvError, Revision, WatchBatch, WatchEvent, WatchStream};
 
 /// How many revisions a replaying watch reads from history at a time.
 const REPLAY_CHUNK: usize = 256;
@@ -84,12 +84,12 @@ struct WatchState {
     /// Revision up to which history has been read.
     replayed: Revision,
     source: Option<Weak<dyn HistorySource>>,
-    pending: VecDeque<Vec<WatchEvent>>,
+    pending: VecDeque<WatchBatch>,
     subscription: Subscription,
     done: bool,
 }
 
-type Item = Result<Vec<WatchEvent>, KvError>;
+type Item = Result<WatchBatch, KvError>;
 
 impl Stream for WatchState {
     type Item = Item;
@@ -112,7 +112,7 @@ impl Stream for WatchState {
             this.source = None;
             return match this.subscription.receiver.poll_recv(cx) {
                 Poll::Pending => Poll::Pending,
-                Poll::Ready(Some(batch)) => Poll::Ready(Some(this.deliver(batch.to_vec()))),
+                Poll::Ready(Some(batch)) => Poll::Ready(Some(this.deliver(batch))),
                 Poll::Ready(None) if this.subscription.is_lagged() => {
                     let resume_from = this.last_delivered;
                     Poll::Ready(Some(this.fail(KvError::WatchLagged { resume_from })))
@@ -127,7 +127,7 @@ impl Stream for WatchState {
 }
 
 impl WatchState {
-    fn deliver(&mut self, batch: Vec<WatchEvent>) -> Item {
+    fn deliver(&mut self, batch: WatchBatch) -> Item {
         if let Some(event) = batch.first() {
             self.last_delivered = event.revision();
         }
@@ -161,12 +161,21 @@ impl WatchState {
                 )));
             }
             self.replayed = revision;
-            let batch: Vec<WatchEvent> = events
+            let matching = events
                 .iter()
                 .filter(|event| event.kv.key.starts_with(&self.prefix))
-                .cloned()
-                .collect();
-            if !batch.is_empty() {
+                .count();
+            if matching == 0 {
+                continue;
+            }
+            if matching == events.len() {
+                self.pending.push_back(events);
+            } else {
+                let batch: WatchBatch = events
+                    .iter()
+                    .filter(|event| event.kv.key.starts_with(&self.prefix))
+                    .cloned()
+                    .collect();
                 self.pending.push_back(batch);
             }
         }

@@ -113,8 +113,8 @@ impl WatchHub {
     /// The events are shared: the watchers of a prefix that takes all of them (the
     /// common case: one kind's watchers, one kind's writes) get the same `Arc`, and a
     /// prefix that takes some of them gets one filtered batch for all its watchers, so
-    /// the cost under the lock is one reference count and one queue push per watcher;
-    /// the copy into the stream's `Vec` happens on the watcher's own task.
+    /// the cost under the lock is one reference count and one queue push per watcher,
+    /// and the watcher's stream hands out the batch as it is.
     pub(crate) fn publish(&self, revision: Revision, events: &Batch) {
         let mut state = lock(&self.state);
         state.published = revision;

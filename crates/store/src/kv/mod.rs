@@ -11,7 +11,7 @@ mod types;
 pub use error::KvError;
 pub use ext::KvStoreExt;
 pub use range::{RangeRequest, RangeResponse};
-pub use store::{KvStore, WatchStream};
+pub use store::{KvStore, WatchBatch, WatchStream};
 pub use txn::{Compare, CompareFailure, Op, Txn, TxnResponse};
 pub(crate) use types::show;
 pub use types::{EventKind, KeyValue, LeaseId, Revision, WatchEvent};

@@ -1,5 +1,6 @@
 //! The storage trait every backend implements.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -11,6 +12,12 @@ use super::range::{RangeRequest, RangeResponse};
 use super::txn::{Txn, TxnResponse};
 use super::types::{KeyValue, LeaseId, Revision, WatchEvent};
 
+/// The events of one revision that a watch delivers, in the order the transaction
+/// wrote them. Shared: the built-in backends hand the same batch to every watcher whose
+/// prefix takes all of the revision's events, so fanning a write out to many watchers
+/// copies nothing per watcher.
+pub type WatchBatch = Arc<[WatchEvent]>;
+
 /// The changes a watch delivers: one item per revision, holding that revision's events
 /// under the watched prefix in the order the transaction wrote them.
 ///
@@ -19,7 +26,7 @@ use super::types::{KeyValue, LeaseId, Revision, WatchEvent};
 /// ([`KvError::WatchLagged`], [`KvError::Compacted`] when history was compacted under a
 /// watch still replaying it, [`KvError::Corrupt`]) or, without one, when the store is
 /// dropped.
-pub type WatchStream = BoxStream<'static, Result<Vec<WatchEvent>, KvError>>;
+pub type WatchStream = BoxStream<'static, Result<WatchBatch, KvError>>;
 
 /// A revisioned, watchable key-value store with etcd v3 semantics.
 ///

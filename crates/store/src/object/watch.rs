@@ -131,10 +131,10 @@ impl DirectWatch {
         }
     }
 
-    async fn on_batch(&mut self, batch: Option<Result<Vec<kv::WatchEvent>, KvError>>) {
+    async fn on_batch(&mut self, batch: Option<Result<kv::WatchBatch, KvError>>) {
         match batch {
             Some(Ok(events)) => {
-                for event in events {
+                for event in events.iter() {
                     self.last = event.revision();
                     match convert(&self.filter, event) {
                         Ok(Some(e)) => self.pending.push_back(Ok(e)),
@@ -166,10 +166,10 @@ impl DirectWatch {
 /// not see it. A `Deleted` object is the previous state at the change's revision.
 fn convert(
     filter: &ObjectFilter,
-    event: kv::WatchEvent,
+    event: &kv::WatchEvent,
 ) -> Result<Option<WatchEvent<DynamicObject>>, ClientError> {
     let revision = event.revision();
-    let Some(previous_kv) = event.prev_kv else {
+    let Some(previous_kv) = &event.prev_kv else {
         // A create (a delete always has its previous value).
         let current = decode(&event.kv)?;
         return Ok(filter

@@ -9,7 +9,7 @@ use futures::StreamExt;
 
 use super::Shared;
 use super::cached::CachedObject;
-use crate::kv::{EventKind, KvError, KvStore, Revision, WatchEvent, WatchStream};
+use crate::kv::{EventKind, KvError, KvStore, Revision, WatchBatch, WatchEvent, WatchStream};
 use crate::object::{initial_values, storage_error};
 
 /// Wait between attempts to re-open a failed storage watch, doubled up to the maximum.
@@ -102,25 +102,25 @@ async fn open(
 
 /// Applies one revision's events. When some subscriber reads decoded objects, they
 /// are decoded here, outside the lock.
-fn apply(shared: &Shared, batch: Vec<WatchEvent>) {
+fn apply(shared: &Shared, batch: WatchBatch) {
     let Some(revision) = batch.first().map(WatchEvent::revision) else {
         return;
     };
     let decode = shared.decoding();
     let changes: Vec<_> = batch
-        .into_iter()
+        .iter()
         .map(|event| {
             let current = match event.kind {
                 EventKind::Delete => None,
                 EventKind::Put => {
-                    let state = CachedObject::new(event.kv.value, event.kv.mod_revision);
+                    let state = CachedObject::new(event.kv.value.clone(), event.kv.mod_revision);
                     if decode {
                         let _ = state.object_if_valid();
                     }
                     Some(Arc::new(state))
                 }
             };
-            (event.kv.key, current)
+            (event.kv.key.clone(), current)
         })
         .collect();
     shared.apply(revision, changes);

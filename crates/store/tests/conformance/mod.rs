@@ -65,7 +65,7 @@ pub async fn collect_until(stream: &mut WatchStream, revision: Revision) -> Vec<
             .last()
             .map(WatchEvent::revision)
             .expect("watch items are never empty");
-        batches.push(batch);
+        batches.push(batch.to_vec());
         if last >= revision {
             return batches;
         }
@@ -90,7 +90,7 @@ pub async fn collect_resuming(
         match item {
             Some(Ok(batch)) => {
                 let last = batch[0].revision();
-                batches.push(batch);
+                batches.push(batch.to_vec());
                 if last >= until {
                     return batches;
                 }

@@ -33,7 +33,7 @@ use tokio_stream::wrappers::ReceiverStream;
 
 use super::convert::{Failure, KeyRange, classify, key_value};
 use super::options::EtcdOptions;
-use crate::kv::{EventKind, KeyValue, KvError, Revision, WatchEvent, WatchStream};
+use crate::kv::{EventKind, KeyValue, KvError, Revision, WatchBatch, WatchEvent, WatchStream};
 
 /// First pause before re-establishing a broken watch; doubled after each failure.
 const FIRST_BACKOFF: Duration = Duration::from_millis(50);
@@ -41,7 +41,7 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(50);
 const MAX_BACKOFF: Duration = Duration::from_secs(1);
 
 /// What the channel carries: the revisions of one etcd response, or the final error.
-type Slot = Result<Vec<Vec<WatchEvent>>, KvError>;
+type Slot = Result<Vec<WatchBatch>, KvError>;
 
 /// Starts the task watching `prefix` after revision `after` (checked by the caller:
 /// neither compacted nor in the future; `current` is the current revision it read
@@ -71,7 +71,7 @@ pub(super) fn start(
     runtime.spawn(task.run());
     let stream = ReceiverStream::new(receiver)
         .flat_map(|slot| {
-            let items: Vec<Result<Vec<WatchEvent>, KvError>> = match slot {
+            let items: Vec<Result<WatchBatch, KvError>> = match slot {
                 Ok(batches) => batches.into_iter().map(Ok).collect(),
                 Err(error) => vec![Err(error)],
             };
@@ -235,6 +235,7 @@ impl Task {
             self.finish(Err(KvError::WatchLagged { resume_from }));
             return false;
         }
+        let batches = batches.into_iter().map(WatchBatch::from).collect();
         if self.sender.try_send(Ok(batches)).is_err() {
             return false;
         }

@@ -3,6 +3,13 @@
 //! Integers are big-endian; byte strings are length-prefixed (u32). Every record starts
 //! with a format byte. Decoding checks every length and fails with
 //! [`KvError::Corrupt`], never panics.
+//!
+//! A key record holds the key's metadata and, in the first format, its value. The
+//! writer now writes the second format, without the value: the value is in the
+//! history entry of the key's `mod_revision` (see [`super::layout`]), so that each
+//! write stores its value once. Records of the first format stay readable.
+
+use std::collections::HashMap;
 
 use bytes::Bytes;
 
@@ -10,8 +17,30 @@ use crate::kv::{EventKind, KeyValue, KvError, LeaseId, WatchEvent};
 
 const FORMAT: u8 = 1;
 
-/// Encodes a key's record (the key itself is the sled key).
+/// The format of a key record whose value is in history.
+const VALUE_IN_HISTORY: u8 = 2;
+
+/// A decoded key record.
+#[derive(Debug)]
+pub(super) enum Record {
+    /// The whole state of the key (a record of the first format).
+    Inline(KeyValue),
+    /// The key's state without its value (empty here), which is in the history entry
+    /// of its `mod_revision`.
+    InHistory(KeyValue),
+}
+
+/// Encodes a key's record, its value left in history (the key itself is the sled key).
 pub(super) fn encode_record(kv: &KeyValue) -> Vec<u8> {
+    let mut out = Vec::with_capacity(34);
+    out.push(VALUE_IN_HISTORY);
+    put_meta(&mut out, kv);
+    out
+}
+
+/// Encodes a key's record with its value (the first format; for tests of old stores).
+#[cfg(test)]
+pub(super) fn encode_inline_record(kv: &KeyValue) -> Vec<u8> {
     let mut out = Vec::with_capacity(34 + kv.value.len());
     out.push(FORMAT);
     put_meta(&mut out, kv);
@@ -20,13 +49,65 @@ pub(super) fn encode_record(kv: &KeyValue) -> Vec<u8> {
 }
 
 /// Decodes a key's record.
-pub(super) fn decode_record(key: Bytes, bytes: &[u8]) -> Result<KeyValue, KvError> {
+pub(super) fn decode_record(key: Bytes, bytes: &[u8]) -> Result<Record, KvError> {
     let mut reader = Reader::new(bytes, "key record");
-    reader.format()?;
-    let mut kv = reader.meta(key)?;
-    kv.value = Bytes::copy_from_slice(reader.rest());
-    Ok(kv)
+    match reader.u8()? {
+        FORMAT => {
+            let mut kv = reader.meta(key)?;
+            kv.value = Bytes::copy_from_slice(reader.rest());
+            Ok(Record::Inline(kv))
+        }
+        VALUE_IN_HISTORY => {
+            let kv = reader.meta(key)?;
+            if !reader.rest().is_empty() {
+                return Err(reader.error("trailing bytes"));
+            }
+            Ok(Record::InHistory(kv))
+        }
+        other => Err(reader.error(&format!("unknown format {other}"))),
+    }
 }
+
+/// The value `key` was put with in a history entry; `None` when the entry has no put
+/// of it. Copies only that value.
+pub(super) fn find_value(bytes: &[u8], key: &[u8]) -> Result<Option<Bytes>, KvError> {
+    let mut reader = Reader::new(bytes, "history entry");
+    reader.format()?;
+    let count = reader.len()?;
+    for _ in 0..count {
+        let put = reader.u8()? == 0;
+        let (event_key, value) = reader.skip_kv()?;
+        if put && event_key == key {
+            return Ok(Some(Bytes::copy_from_slice(value)));
+        }
+        if reader.u8()? == 1 {
+            reader.skip_kv()?;
+        }
+    }
+    Ok(None)
+}
+
+/// The values of the puts in a history entry, by key.
+pub(super) fn put_values(bytes: &[u8]) -> Result<HashMap<&[u8], &[u8]>, KvError> {
+    let mut reader = Reader::new(bytes, "history entry");
+    reader.format()?;
+    let count = reader.len()?;
+    let mut puts = HashMap::with_capacity(count.min(bytes.len() / 40));
+    for _ in 0..count {
+        let put = reader.u8()? == 0;
+        let (key, value) = reader.skip_kv()?;
+        if put {
+            puts.insert(key, value);
+        }
+        if reader.u8()? == 1 {
+            reader.skip_kv()?;
+        }
+    }
+    Ok(puts)
+}
+
+/// Bytes of a record's metadata before the lease flag.
+const META_LEN_MIN: usize = 24;
 
 /// Encodes the events of one revision.
 pub(super) fn encode_events(events: &[WatchEvent]) -> Vec<u8> {
@@ -186,6 +267,22 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// Steps over an encoded `KeyValue`; returns its key and value.
+    fn skip_kv(&mut self) -> Result<(&'a [u8], &'a [u8]), KvError> {
+        let key_len = self.len()?;
+        let key = self.take(key_len)?;
+        self.take(META_LEN_MIN)?;
+        match self.u8()? {
+            0 => {}
+            1 => {
+                self.take(8)?;
+            }
+            other => return Err(self.error(&format!("bad lease flag {other}"))),
+        }
+        let value_len = self.len()?;
+        Ok((key, self.take(value_len)?))
+    }
+
     fn kv(&mut self) -> Result<KeyValue, KvError> {
         let key_len = self.len()?;
         let key = Bytes::copy_from_slice(self.take(key_len)?);
@@ -217,8 +314,14 @@ mod tests {
     #[test]
     fn records_and_events_round_trip() {
         let record = kv("/a", "hello", Some(LeaseId(9)));
-        let decoded = decode_record(record.key.clone(), &encode_record(&record));
-        assert_eq!(decoded.ok(), Some(record.clone()));
+        let inline = decode_record(record.key.clone(), &encode_inline_record(&record));
+        assert!(matches!(inline, Ok(Record::Inline(ref kv)) if *kv == record));
+        let without_value = KeyValue {
+            value: Bytes::new(),
+            ..record.clone()
+        };
+        let in_history = decode_record(record.key.clone(), &encode_record(&record));
+        assert!(matches!(in_history, Ok(Record::InHistory(ref kv)) if *kv == without_value));
         let events = vec![
             WatchEvent {
                 kind: EventKind::Put,
@@ -231,13 +334,26 @@ mod tests {
                 prev_kv: Some(kv("/b", "x", None)),
             },
         ];
-        assert_eq!(decode_events(&encode_events(&events)).ok(), Some(events));
+        let entry = encode_events(&events);
+        assert_eq!(decode_events(&entry).ok(), Some(events));
+        // Only puts carry a value to find; a previous value is not one.
+        assert_eq!(
+            find_value(&entry, b"/a").ok(),
+            Some(Some(Bytes::from_static(b"hello")))
+        );
+        assert_eq!(find_value(&entry, b"/b").ok(), Some(None));
+        assert_eq!(find_value(&entry, b"/c").ok(), Some(None));
+        let puts = put_values(&entry).expect("puts");
+        assert_eq!(puts.len(), 1);
+        assert_eq!(puts.get(&b"/a"[..]), Some(&&b"hello"[..]));
     }
 
     proptest! {
         #[test]
         fn garbage_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
             let _ = decode_events(&bytes);
+            let _ = find_value(&bytes, b"/k");
+            let _ = put_values(&bytes);
             let _ = decode_record(Bytes::from_static(b"k"), &bytes);
             let _ = decode_i64(&bytes, "meta");
         }

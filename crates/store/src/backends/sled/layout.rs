@@ -5,8 +5,8 @@
 //!
 //! | sled key | value |
 //! |---|---|
-//! | `k` + key | the key's record ([`codec::encode_record`](super::codec::encode_record)) |
-//! | `h` + revision (8 bytes, big-endian) | the revision's events with previous values |
+//! | `k` + key | the key's record ([`codec::encode_record`](super::codec::encode_record)): its metadata; its value is in the history entry of its `mod_revision` |
+//! | `h` + revision (8 bytes, big-endian) | the revision's events with previous values; at or below the compacted revision, only the entries still holding a current value, reduced to those values ([`retain`](super::retain)) |
 //! | `l` + lease id (8 bytes, big-endian) | the lease's TTL in milliseconds |
 //! | `m` + name | metadata: current and compacted revision, last lease id |
 //!

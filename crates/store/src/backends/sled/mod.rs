@@ -1,9 +1,12 @@
 //! The sled backend: durable, embedded, the default store of a single-node cluster.
 
 mod codec;
+mod durable;
 mod layout;
 mod pending;
+mod retain;
 mod state;
+mod values;
 mod writer;
 
 use std::path::Path;
@@ -37,12 +40,15 @@ const QUEUE: usize = 4096;
 ///   not only a crash of the process. Writes go
 ///   through one writer task that commits every request waiting in one atomic sled
 ///   batch and one flush (group commit), so concurrent writers share the cost of a
-///   flush. Reads never see a write before it is durable, and never wait for a flush:
-///   while a group is being written they are served the committed state.
+///   flush; it plans and applies the next group while the previous one is being
+///   flushed. Reads never see a write before it is durable, and never wait for a
+///   flush: while groups are being written they are served the committed state.
 /// - **History** (for watches from a past revision and reads at a past revision) is
 ///   kept on disk: one entry per revision with its events and the previous values, so
 ///   a past read undoes the later events from the current state. It is bounded by
 ///   compaction ([`StoreOptions::retain_revisions`], default 10,000 revisions).
+///   Each value is stored once, in its revision's entry: a key's record points there,
+///   and compaction keeps the entries that still hold current values.
 /// - **Recovery**: revision, compaction point and leases persist; reopening checks
 ///   that history is gap-free. Lease deadlines restart with a full TTL. Opening scans
 ///   the key records once to rebuild lease attachments.
@@ -76,7 +82,8 @@ impl SledStore {
         let log_file = open_log_for_sync(&config.get_path())?;
         let core = Arc::new(Core::recover(db, log_file, options, Instant::now())?);
         let (requests, receiver) = mpsc::channel(QUEUE);
-        runtime.spawn(writer::run(receiver, Arc::downgrade(&core)));
+        let queue = requests.downgrade();
+        runtime.spawn(writer::run(receiver, queue, Arc::downgrade(&core)));
         let inner = Arc::new(Inner {
             core,
             requests,

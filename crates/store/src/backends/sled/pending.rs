@@ -1,15 +1,18 @@
-//! What readers see while the writer applies and flushes a group.
+//! What readers see while the writer applies and flushes groups.
 //!
 //! sled shows an applied batch to readers at once, before it is on disk. So before
-//! applying a group, the writer installs a [`Pending`] write under the exclusive read
-//! gate: the committed revisions and the committed state of every key the group
-//! changes. Until the group is durable, readers take those keys (and the revisions)
-//! from it and everything else from sled, which the group does not touch. The gate is
-//! held exclusively only to install and to remove the pending write, never across a
-//! flush, so readers do not wait for the disk.
+//! applying a group, the writer records it here under the exclusive read gate: the
+//! committed state of every key the group changes. The writer applies the next group
+//! while the previous one is being flushed, so several groups may be in flight; they
+//! become durable in order. Until a group is durable, readers take the keys of the
+//! groups in flight from here (the state before the oldest group that changes the
+//! key) and everything else from sled, which those groups do not touch; the revisions
+//! readers see are the committed ones. The gate is held exclusively only to record a
+//! group and to retire it once durable, never across a flush, so readers do not wait
+//! for the disk.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::iter::Peekable;
 use std::ops::Bound;
 
@@ -21,16 +24,55 @@ use crate::kv::{KeyValue, KvError, Revision};
 /// did not exist.
 pub(super) type Before = BTreeMap<Bytes, Option<KeyValue>>;
 
-/// A group being applied and flushed.
-#[derive(Debug)]
+/// The groups applied to the database but not yet durable, oldest first.
+#[derive(Debug, Default)]
 pub(super) struct Pending {
-    /// The committed revision before the group.
-    pub(super) revision: Revision,
-    /// The compacted revision readers must assume: the group's own, since its batch may
-    /// be removing history.
-    pub(super) compacted: Revision,
-    /// The committed state of the keys the group changes.
-    pub(super) before: Before,
+    /// Each group's [`Before`], oldest first.
+    groups: VecDeque<Before>,
+    /// For every key a group in flight changes, its committed state: the entry of the
+    /// oldest group that changes it.
+    committed: Before,
+    /// The compacted revision readers must assume while groups are in flight: the
+    /// newest group's, since the batches may be removing history.
+    compacted: Revision,
+}
+
+impl Pending {
+    /// Records a group about to be applied: `before` is the state of the keys it
+    /// changes as the previous groups left them, `compacted` its compacted revision.
+    pub(super) fn push(&mut self, before: Before, compacted: Revision) {
+        for (key, state) in &before {
+            if !self.committed.contains_key(key) {
+                self.committed.insert(key.clone(), state.clone());
+            }
+        }
+        self.groups.push_back(before);
+        self.compacted = compacted;
+    }
+
+    /// Retires the oldest group, now durable: the state it wrote becomes committed.
+    pub(super) fn pop(&mut self) {
+        let Some(done) = self.groups.pop_front() else {
+            return;
+        };
+        for key in done.keys() {
+            // A later group that changes the key recorded the state this one wrote.
+            match self.groups.iter().find_map(|later| later.get(key)) {
+                Some(state) => {
+                    self.committed.insert(key.clone(), state.clone());
+                }
+                None => {
+                    self.committed.remove(key);
+                }
+            }
+        }
+    }
+
+    /// How many groups are in flight.
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.groups.len()
+    }
 }
 
 /// The revisions and state one read sees, fixed for the read's whole duration.
@@ -44,23 +86,24 @@ pub(super) struct View<'a> {
 }
 
 impl<'a> View<'a> {
-    /// The committed view when no group is pending, else the pending group's.
-    pub(super) fn new(committed: (Revision, Revision), pending: Option<&'a Pending>) -> Self {
-        match pending {
-            Some(pending) => View {
-                revision: pending.revision,
-                compacted: pending.compacted,
-                before: Some(&pending.before),
-            },
-            None => View {
+    /// The committed view: `committed` is the committed (revision, compacted revision),
+    /// corrected by the groups in flight.
+    pub(super) fn new(committed: (Revision, Revision), pending: &'a Pending) -> Self {
+        if pending.groups.is_empty() {
+            return View {
                 revision: committed.0,
                 compacted: committed.1,
                 before: None,
-            },
+            };
+        }
+        View {
+            revision: committed.0,
+            compacted: pending.compacted.max(committed.1),
+            before: Some(&pending.committed),
         }
     }
 
-    /// The committed state of `key` if a pending group changes it; `None` when the
+    /// The committed state of `key` if a group in flight changes it; `None` when the
     /// database's state is the committed one.
     pub(super) fn get(&self, key: &[u8]) -> Option<Option<KeyValue>> {
         self.before.and_then(|before| before.get(key)).cloned()
@@ -143,51 +186,93 @@ mod tests {
             .collect()
     }
 
+    type Changes = BTreeMap<u8, Option<u8>>;
+
+    /// Checks that reads through `pending` over `database` see `committed`.
+    fn sees(
+        pending: &Pending,
+        database: &BTreeMap<u8, u8>,
+        committed: &BTreeMap<u8, u8>,
+        lower: u8,
+        excluded: bool,
+    ) -> Result<(), TestCaseError> {
+        let view = View::new((9, 4), pending);
+        let bound = if excluded {
+            Bound::Excluded(Bytes::from(vec![lower]))
+        } else {
+            Bound::Included(Bytes::from(vec![lower]))
+        };
+        let in_bound = |key: &u8| {
+            if excluded {
+                *key > lower
+            } else {
+                *key >= lower
+            }
+        };
+        let scan = database
+            .iter()
+            .filter(|(k, _)| in_bound(k))
+            .map(|(k, v)| Ok(kv(*k, *v)));
+        let expected: Vec<(u8, u8)> = committed
+            .iter()
+            .filter(|(k, _)| in_bound(k))
+            .map(|(k, v)| (*k, *v))
+            .collect();
+        prop_assert_eq!(keys(view.scan(bound, scan)), expected);
+        for key in 0u8..32 {
+            let from_view = match view.get(&[key]) {
+                Some(state) => state.map(|kv| kv.value[0]),
+                None => database.get(&key).copied(),
+            };
+            prop_assert_eq!(from_view, committed.get(&key).copied());
+        }
+        Ok(())
+    }
+
     proptest! {
-        /// However a group changed the database, the corrected scan from any lower
-        /// bound is the committed state from that bound.
+        /// However the groups in flight changed the database, the corrected scan from
+        /// any lower bound is the committed state from that bound; as groups become
+        /// durable one by one, what they wrote becomes visible.
         #[test]
         fn a_corrected_scan_is_the_committed_state(
-            committed in prop::collection::btree_map(0u8..32, any::<u8>(), 0..16),
-            changes in prop::collection::btree_map(0u8..32, prop::option::of(any::<u8>()), 0..8),
+            initial in prop::collection::btree_map(0u8..32, any::<u8>(), 0..16),
+            groups in prop::collection::vec(
+                prop::collection::btree_map(0u8..32, prop::option::of(any::<u8>()), 0..8),
+                1..4,
+            ),
             lower in 0u8..34,
             excluded in any::<bool>(),
         ) {
-            let mut database = committed.clone();
-            let mut before = Before::new();
-            for (key, change) in &changes {
-                before.insert(Bytes::from(vec![*key]), committed.get(key).map(|v| kv(*key, *v)));
-                match change {
-                    Some(value) => database.insert(*key, *value),
-                    None => database.remove(key),
-                };
+            let mut database = initial.clone();
+            let mut pending = Pending::default();
+            // The state after each group, oldest first.
+            let mut states = vec![initial.clone()];
+            for (n, changes) in groups.iter().enumerate() {
+                let changes: &Changes = changes;
+                let mut before = Before::new();
+                for (key, change) in changes {
+                    before.insert(Bytes::from(vec![*key]), database.get(key).map(|v| kv(*key, *v)));
+                    match change {
+                        Some(value) => database.insert(*key, *value),
+                        None => database.remove(key),
+                    };
+                }
+                pending.push(before, 3 + i64::try_from(n).unwrap_or(0));
+                states.push(database.clone());
             }
-            let pending = Pending { revision: 7, compacted: 3, before };
-            let view = View::new((9, 4), Some(&pending));
-            prop_assert_eq!((view.revision, view.compacted), (7, 3));
-            let bound = if excluded {
-                Bound::Excluded(Bytes::from(vec![lower]))
-            } else {
-                Bound::Included(Bytes::from(vec![lower]))
-            };
-            let in_bound = |key: &u8| if excluded { *key > lower } else { *key >= lower };
-            let scan = database.iter().filter(|(k, _)| in_bound(k)).map(|(k, v)| Ok(kv(*k, *v)));
-            let expected: Vec<(u8, u8)> =
-                committed.iter().filter(|(k, _)| in_bound(k)).map(|(k, v)| (*k, *v)).collect();
-            prop_assert_eq!(keys(view.scan(bound, scan)), expected);
-            for key in 0u8..32 {
-                let from_view = match view.get(&[key]) {
-                    Some(state) => state.map(|kv| kv.value[0]),
-                    None => database.get(&key).copied(),
-                };
-                prop_assert_eq!(from_view, committed.get(&key).copied());
+            for committed in &states[..states.len() - 1] {
+                sees(&pending, &database, committed, lower, excluded)?;
+                pending.pop();
             }
+            prop_assert_eq!(pending.len(), 0);
+            sees(&pending, &database, &database, lower, excluded)?;
         }
     }
 
     #[test]
-    fn without_a_pending_group_the_database_is_committed() {
-        let view = View::new((9, 4), None);
+    fn without_a_group_in_flight_the_database_is_committed() {
+        let pending = Pending::default();
+        let view = View::new((9, 4), &pending);
         assert_eq!((view.revision, view.compacted), (9, 4));
         assert_eq!(view.get(b"a"), None);
         let scan = vec![Ok(kv(1, 1)), Ok(kv(2, 2))].into_iter();
@@ -198,15 +283,23 @@ mod tests {
     }
 
     #[test]
+    fn the_newest_group_sets_the_compacted_revision() {
+        let mut pending = Pending::default();
+        pending.push(Before::new(), 6);
+        pending.push(Before::new(), 8);
+        assert_eq!(View::new((9, 4), &pending).compacted, 8);
+        pending.pop();
+        pending.pop();
+        assert_eq!(View::new((9, 8), &pending).compacted, 8);
+    }
+
+    #[test]
     fn a_scan_error_is_passed_on() {
         let mut before = Before::new();
         before.insert(Bytes::from_static(b"\x05"), Some(kv(5, 5)));
-        let pending = Pending {
-            revision: 1,
-            compacted: 0,
-            before,
-        };
-        let view = View::new((2, 0), Some(&pending));
+        let mut pending = Pending::default();
+        pending.push(before, 0);
+        let view = View::new((2, 0), &pending);
         let scan = vec![Ok(kv(1, 1)), Err(KvError::corrupt("bad record"))].into_iter();
         let items: Vec<_> = view.scan(Bound::Unbounded, scan).collect();
         assert!(matches!(items[0], Ok(ref kv) if kv.key[0] == 1));

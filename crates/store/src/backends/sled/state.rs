@@ -9,11 +9,12 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::time::Instant;
 
-use super::codec::{decode_events, decode_i64, decode_record};
+use super::codec::{Record, decode_events, decode_i64, decode_record};
 use super::layout::{
     HISTORY, LEASE, META_COMPACTED, META_LAST_LEASE, META_REVISION, STATE, history_key, state_key,
 };
 use super::pending::{Pending, View};
+use super::values::{load, resolve};
 use crate::backends::options::StoreOptions;
 use crate::engine::{
     HistoryEntry, HistorySource, LeaseTable, StateView, WatchHub, collect_current, collect_past,
@@ -29,12 +30,11 @@ pub(super) struct Core {
     pub(super) db: sled::Db,
     /// sled's log file, synced after each group's flush (see `writer::commit`).
     pub(super) log_file: Option<std::fs::File>,
-    /// The group being applied and flushed, if any. Readers hold the gate shared for a
-    /// whole read and take the keys that group changes from it, so reads never see a
-    /// write before it is durable, nor half a group; the writer holds it exclusively
-    /// only to install the pending group and to remove it once durable (see
-    /// [`super::pending`]).
-    pub(super) gate: RwLock<Option<Pending>>,
+    /// The groups being applied and flushed. Readers hold the gate shared for a whole
+    /// read and take the keys those groups change from it, so reads never see a write
+    /// before it is durable, nor half a group; the writer holds it exclusively only to
+    /// record a group and to retire it once durable (see [`super::pending`]).
+    pub(super) gate: RwLock<Pending>,
     /// The last committed revision (changed under the exclusive gate).
     pub(super) revision: AtomicI64,
     /// The compacted revision (changed under the exclusive gate).
@@ -50,6 +50,8 @@ pub(super) struct Core {
     pub(super) requests: AtomicU64,
     /// Flushes the writer has made.
     pub(super) flushes: AtomicU64,
+    /// Set while the writer applies a group (see [`super::durable`]).
+    pub(super) applying: AtomicBool,
 }
 
 /// Maps a sled error.
@@ -73,7 +75,7 @@ impl Core {
         Ok(Core {
             db,
             log_file,
-            gate: RwLock::new(None),
+            gate: RwLock::new(Pending::default()),
             revision: AtomicI64::new(revision),
             compacted: AtomicI64::new(compacted),
             last_lease: AtomicI64::new(last_lease),
@@ -83,20 +85,21 @@ impl Core {
             failed: AtomicBool::new(false),
             requests: AtomicU64::new(0),
             flushes: AtomicU64::new(0),
+            applying: AtomicBool::new(false),
         })
     }
 
     /// One key's current state.
     pub(super) fn get(&self, key: &[u8]) -> Result<Option<KeyValue>, KvError> {
         let gate = read(&self.gate);
-        match self.view(gate.as_ref()).get(key) {
+        match self.view(&gate).get(key) {
             Some(committed) => Ok(committed),
             None => read_key(&self.db, key),
         }
     }
 
     /// What a read sees while holding the gate shared.
-    fn view<'a>(&self, pending: Option<&'a Pending>) -> View<'a> {
+    fn view<'a>(&self, pending: &'a Pending) -> View<'a> {
         let committed = (
             self.revision.load(Ordering::Acquire),
             self.compacted.load(Ordering::Acquire),
@@ -107,7 +110,7 @@ impl Core {
     /// A range read.
     pub(super) fn range(&self, request: &RangeRequest) -> Result<RangeResponse, KvError> {
         let gate = read(&self.gate);
-        let view = self.view(gate.as_ref());
+        let view = self.view(&gate);
         let current = view.revision;
         let at = read_revision(request, current, view.compacted)?;
         let lower = lower_bound(request);
@@ -115,7 +118,7 @@ impl Core {
         if at == current {
             return collect_current(request, at, state);
         }
-        // Only committed history: a pending group's entries are above `current`.
+        // Only committed history: the entries of groups in flight are above `current`.
         let newest_first = self
             .db
             .range(history_key(at + 1)..=history_key(current))
@@ -139,12 +142,14 @@ impl Core {
             Bound::Excluded(key) => Bound::Excluded(state_key(&key)),
             Bound::Unbounded => Bound::Included(vec![STATE]),
         };
-        self.db
+        let records = self
+            .db
             .range::<Vec<u8>, _>((lower, Bound::Excluded(vec![STATE + 1])))
             .map(|entry| {
-                let (key, value) = entry.map_err(storage)?;
-                decode_record(Bytes::copy_from_slice(&key[1..]), &value)
-            })
+                let (key, record) = entry.map_err(storage)?;
+                Ok((Bytes::copy_from_slice(&key[1..]), record))
+            });
+        resolve(&self.db, records)
     }
 }
 
@@ -160,9 +165,9 @@ impl HistorySource for Core {
         limit: usize,
     ) -> Result<Vec<HistoryEntry>, KvError> {
         let gate = read(&self.gate);
-        let view = self.view(gate.as_ref());
+        let view = self.view(&gate);
         let compacted = view.compacted;
-        // Only committed history: a pending group's entries are above its revision.
+        // Only committed history: the entries of groups in flight are above it.
         let upto = upto.min(view.revision);
         if after >= upto {
             return Ok(Vec::new());
@@ -211,10 +216,29 @@ impl StateView for Overlay<'_> {
     }
 }
 
+impl Overlay<'_> {
+    /// Whether `key`'s current value is the one in the history entry of `revision`
+    /// (which must then be kept when history is compacted).
+    pub(super) fn value_is_at(&self, key: &[u8], revision: Revision) -> Result<bool, KvError> {
+        if let Some(change) = self.changes.get(key) {
+            return Ok(change
+                .as_ref()
+                .is_some_and(|kv| kv.mod_revision == revision));
+        }
+        let Some(record) = self.db.get(state_key(key)).map_err(storage)? else {
+            return Ok(false);
+        };
+        Ok(matches!(
+            decode_record(Bytes::new(), &record)?,
+            Record::InHistory(kv) if kv.mod_revision == revision
+        ))
+    }
+}
+
 fn read_key(db: &sled::Db, key: &[u8]) -> Result<Option<KeyValue>, KvError> {
     db.get(state_key(key))
         .map_err(storage)?
-        .map(|value| decode_record(Bytes::copy_from_slice(key), &value))
+        .map(|record| load(db, Bytes::copy_from_slice(key), &record))
         .transpose()
 }
 
@@ -267,7 +291,7 @@ fn recover_leases(db: &sled::Db, now: Instant) -> Result<LeaseTable, KvError> {
     for entry in db.scan_prefix([STATE]) {
         let (key, value) = entry.map_err(storage)?;
         let kv = match decode_record(Bytes::copy_from_slice(&key[1..]), &value) {
-            Ok(kv) => kv,
+            Ok(Record::Inline(kv) | Record::InHistory(kv)) => kv,
             Err(error) => {
                 // Reads of this key report the corruption; the rest of the store works.
                 tracing::warn!(key = %show(&key[1..]), %error, "undecodable key record");

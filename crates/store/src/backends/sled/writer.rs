@@ -3,11 +3,14 @@
 //! Requests queue on a channel. The writer takes every request waiting (up to
 //! [`MAX_GROUP`]), plans them one after the other against the database plus the
 //! group's earlier changes, builds one sled batch with all their changes, the new
-//! metadata and any due compaction, applies it atomically, flushes once (on tokio's
-//! blocking pool; readers meanwhile see the committed state, see [`super::pending`]),
-//! publishes the revisions to watchers (back on the writer task),
-//! and only then answers every request of the group. A request
-//! is acknowledged only once it is on disk; concurrent writers share the flush.
+//! metadata and any due compaction, records the group for readers (see
+//! [`super::pending`]) and applies the batch atomically (on tokio's blocking pool).
+//! Then it hands the group to the flush stage ([`super::durable`]) and goes on with
+//! the next group while this one is being flushed: planning and applying group k+1
+//! overlaps the flush of group k. The flush stage makes groups durable in order,
+//! publishes their revisions to watchers and only then answers their requests. A
+//! request is acknowledged only once it is on disk; concurrent writers share the
+//! flush.
 //!
 //! The blocking pool also keeps paused test clocks from
 //! jumping ahead while a flush is in progress.
@@ -21,17 +24,22 @@ use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
-use super::codec::{encode_events, encode_i64, encode_record};
+use super::codec::{decode_events, encode_events, encode_i64, encode_record};
+use super::durable::{self, Applied, Published, Reply, Tail};
 use super::layout::{
     META_COMPACTED, META_LAST_LEASE, META_REVISION, history_key, lease_key, state_key,
 };
-use super::pending::{Before, Pending};
+use super::pending::Before;
+use super::retain::{Fate, Retained, fate};
 use super::state::{Core, Overlay, storage};
 use crate::engine::{Batch, LeaseTable, Plan, lock, plan_revoke, plan_txn, write};
 use crate::kv::{EventKind, KvError, LeaseId, Revision, Txn, TxnResponse, WatchEvent};
 
 /// Most requests committed in one group.
 const MAX_GROUP: usize = 512;
+
+/// Applied groups that may wait for the flush stage; the writer waits beyond that.
+const FLUSH_QUEUE: usize = 2;
 
 /// A write for the writer task.
 #[derive(Debug)]
@@ -46,9 +54,21 @@ pub(super) enum Request {
     Compact(Revision, oneshot::Sender<Result<(), KvError>>),
 }
 
-/// Runs the writer until every store handle is gone.
-pub(super) async fn run(mut requests: mpsc::Receiver<Request>, core: Weak<Core>) {
+/// Runs the writer (and its flush stage) until every store handle is gone.
+pub(super) async fn run(
+    mut requests: mpsc::Receiver<Request>,
+    queue: mpsc::WeakSender<Request>,
+    core: Weak<Core>,
+) {
+    let (to_flush, flush_queue) = mpsc::channel(FLUSH_QUEUE);
+    tokio::spawn(durable::run(flush_queue, queue, core.clone()));
+    // Where the last applied group left the counters (ahead of the committed ones
+    // while groups are in flight).
+    let mut tail: Option<Tail> = None;
     while let Some(first) = requests.recv().await {
+        let Some(strong) = core.upgrade() else { return };
+        strong.applying.store(true, Ordering::Release);
+        drop(strong);
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
             match requests.try_recv() {
@@ -57,39 +77,23 @@ pub(super) async fn run(mut requests: mpsc::Receiver<Request>, core: Weak<Core>)
             }
         }
         let Some(core) = core.upgrade() else { return };
+        let start = *tail.get_or_insert_with(|| Tail::committed(&core));
         let now = Instant::now();
+        // The store handle goes with the work and is dropped on the blocking thread.
         let work = move || {
-            let (replies, outcome) = commit_group(&core, group, now);
-            (core, replies, outcome)
+            let applied = apply_group(&core, group, now, start);
+            core.applying.store(false, Ordering::Release);
+            applied
         };
-        let Ok((core, replies, outcome)) = tokio::task::spawn_blocking(work).await else {
+        let Ok(applied) = tokio::task::spawn_blocking(work).await else {
             return;
         };
-        // Publication runs here, on a runtime worker, rather than on the blocking
-        // thread: the watchers it wakes go to this worker's queue, which the other
-        // workers steal from, instead of one by one through the runtime's shared
-        // queue. Answers come after it, so a writer that watches from the revision it
-        // was given finds it published.
-        let published = match &outcome {
-            Ok(published) => published.as_slice(),
-            Err(_) => &[],
-        };
-        for (revision, events) in published {
-            core.hub.publish(*revision, events);
-        }
-        // Answer only after letting go of the store: a caller that drops its last
-        // handle after the answer closes the database at once.
-        drop(core);
-        for reply in replies {
-            reply(outcome.as_ref().err());
+        tail = Some(applied.tail);
+        if to_flush.send(applied).await.is_err() {
+            return;
         }
     }
 }
-
-type Reply = Box<dyn FnOnce(Option<&KvError>) + Send>;
-
-/// Committed revisions and their events, in order, for the watchers.
-type Published = Vec<(Revision, Batch)>;
 
 /// Answers with `result`, or with the group's storage error if `result` was a success.
 fn reply<T: Send + 'static>(
@@ -106,13 +110,8 @@ fn reply<T: Send + 'static>(
     })
 }
 
-/// Plans and writes a group; returns the answers and the group's outcome: the
-/// revisions to publish, or the storage failure.
-fn commit_group(
-    core: &Core,
-    group: Vec<Request>,
-    now: Instant,
-) -> (Vec<Reply>, Result<Published, KvError>) {
+/// Plans and applies a group starting from `tail`; the flush stage finishes it.
+fn apply_group(core: &Core, group: Vec<Request>, now: Instant, tail: Tail) -> Applied {
     let mut builder = Group {
         core,
         leases: lock(&core.leases),
@@ -124,10 +123,11 @@ fn commit_group(
         batch: sled::Batch::default(),
         before: Before::new(),
         dirty: false,
-        revision: core.revision.load(Ordering::Acquire),
-        compacted: core.compacted.load(Ordering::Acquire),
-        last_lease: core.last_lease.load(Ordering::Acquire),
+        revision: tail.revision,
+        compacted: tail.compacted,
+        last_lease: tail.last_lease,
         published: Vec::new(),
+        retained: Retained::default(),
     };
     let failed = core.failed.load(Ordering::Acquire);
     core.requests.fetch_add(
@@ -144,15 +144,25 @@ fn commit_group(
             }
         })
         .collect();
-    let outcome = if failed {
-        Ok(Vec::new())
-    } else {
-        builder.commit()
-    };
+    if failed {
+        return Applied {
+            replies,
+            outcome: Ok(Vec::new()),
+            written: false,
+            tail,
+        };
+    }
+    let (outcome, written, tail) = builder.apply();
     if outcome.is_err() {
+        // Later groups were planned on top of this one: refuse them.
         core.failed.store(true, Ordering::Release);
     }
-    (replies, outcome)
+    Applied {
+        replies,
+        outcome,
+        written,
+        tail,
+    }
 }
 
 fn refuse(request: Request) -> Reply {
@@ -180,6 +190,8 @@ struct Group<'a> {
     compacted: Revision,
     last_lease: i64,
     published: Published,
+    /// The kept history entries the group changes (see [`super::retain`]).
+    retained: Retained,
 }
 
 impl Group<'_> {
@@ -208,7 +220,7 @@ impl Group<'_> {
                 failure,
             },
             Plan::Apply { events, prev_kvs } => TxnResponse::Succeeded {
-                revision: self.record(events),
+                revision: self.record(events)?,
                 prev_kvs,
             },
         })
@@ -229,7 +241,7 @@ impl Group<'_> {
             return Ok(self.revision);
         }
         let events = plan_revoke(&self.overlay, &self.leases, lease, self.revision + 1)?;
-        let revision = self.record(events);
+        let revision = self.record(events)?;
         self.leases.remove(lease);
         self.batch.remove(&lease_key(lease));
         self.dirty = true;
@@ -249,28 +261,83 @@ impl Group<'_> {
                 compacted: self.compacted,
             });
         }
-        self.compact_to(revision);
-        Ok(())
+        self.compact_to(revision)
     }
 
-    fn compact_to(&mut self, revision: Revision) {
+    /// Compacts history up to `revision`, keeping the entries that hold current values
+    /// (see [`super::retain`]). Decides for every entry before changing anything, so
+    /// that a read error leaves the group as it was.
+    fn compact_to(&mut self, revision: Revision) -> Result<(), KvError> {
+        let mut fates = Vec::new();
         // History is dense: every revision above the compacted one has an entry (those
-        // of this group are in the batch, where a later remove wins).
+        // of this group are in what it publishes).
         for old in self.compacted + 1..=revision {
-            self.batch.remove(&history_key(old));
+            let fresh = self.fresh(old);
+            let is_fresh = fresh.is_some();
+            let events = match fresh {
+                Some(events) => events,
+                None => {
+                    let bytes = self.core.db.get(history_key(old)).map_err(storage)?;
+                    let bytes = bytes.ok_or_else(|| {
+                        KvError::corrupt(format!("history has no entry at revision {old}"))
+                    })?;
+                    decode_events(&bytes)?.into()
+                }
+            };
+            let fate = fate(&self.overlay, old, &events)?;
+            fates.push((old, is_fresh, events, fate));
+        }
+        for (old, fresh, events, fate) in fates {
+            match fate {
+                Fate::Remove => self.batch.remove(&history_key(old)),
+                // A kept entry of this group is in the batch only: the group's later
+                // writes may have to take values out of it.
+                Fate::Keep if fresh => self.retained.keep(old, events.to_vec()),
+                Fate::Keep => {}
+                Fate::Reduce(current) => self.retained.keep(old, current),
+            }
         }
         self.compacted = revision;
         self.dirty = true;
+        Ok(())
+    }
+
+    /// The events of `revision` if this group wrote it.
+    fn fresh(&self, revision: Revision) -> Option<Batch> {
+        let first = self.published.first()?.0;
+        let index = usize::try_from(revision - first).ok()?;
+        self.published
+            .get(index)
+            .filter(|(at, _)| *at == revision)
+            .map(|(_, events)| events.clone())
     }
 
     /// Adds planned events (at `self.revision + 1`) to the batch; returns the revision
     /// they got, or the unchanged one when there are none.
-    fn record(&mut self, events: Vec<WatchEvent>) -> Revision {
+    fn record(&mut self, events: Vec<WatchEvent>) -> Result<Revision, KvError> {
         if events.is_empty() {
-            return self.revision;
+            return Ok(self.revision);
+        }
+        // The values these changes replace that sit in kept history entries: read
+        // those entries first, so that a read error leaves the group as it was.
+        for event in &events {
+            if let Some(prev) = event
+                .prev_kv
+                .as_ref()
+                .filter(|p| p.mod_revision <= self.compacted)
+            {
+                self.retained.load(&self.core.db, prev.mod_revision)?;
+            }
         }
         let revision = self.revision + 1;
         for event in &events {
+            if let Some(prev) = event
+                .prev_kv
+                .as_ref()
+                .filter(|p| p.mod_revision <= self.compacted)
+            {
+                self.retained.forget(prev.mod_revision, &event.kv.key);
+            }
             let key = &event.kv.key;
             // The first change of a key in the group has its committed state.
             if !self.before.contains_key(key) {
@@ -295,48 +362,48 @@ impl Group<'_> {
         self.revision = revision;
         self.published.push((revision, events.into()));
         self.dirty = true;
-        revision
+        Ok(revision)
     }
 
-    /// Writes the group: one atomic batch, one flush; returns what to publish.
-    fn commit(mut self) -> Result<Published, KvError> {
+    /// Applies the group as one atomic batch, recorded for readers first; returns
+    /// what to publish once durable, whether something was written, and the counters
+    /// as the group leaves them.
+    fn apply(mut self) -> (Result<Published, KvError>, bool, Tail) {
         if let Some(target) = self
             .core
             .options
             .auto_compact_target(self.revision, self.compacted)
         {
-            self.compact_to(target);
+            if let Err(error) = self.compact_to(target) {
+                // Nothing changed; the next group tries again.
+                tracing::warn!(%error, "sled store: automatic compaction failed");
+            }
         }
+        let tail = Tail {
+            revision: self.revision,
+            compacted: self.compacted,
+            last_lease: self.last_lease,
+        };
         if !self.dirty {
-            return Ok(Vec::new());
+            return (Ok(Vec::new()), false, tail);
         }
         self.batch.insert(META_REVISION, &encode_i64(self.revision));
         self.batch
             .insert(META_COMPACTED, &encode_i64(self.compacted));
         self.batch
             .insert(META_LAST_LEASE, &encode_i64(self.last_lease));
+        std::mem::take(&mut self.retained).write(&mut self.batch);
         let core = self.core;
         // From here until the group is durable, readers see the committed state of the
         // keys it changes, and the committed revisions, without waiting for the disk.
-        *write(&core.gate) = Some(Pending {
-            revision: core.revision.load(Ordering::Acquire),
-            compacted: self.compacted,
-            before: std::mem::take(&mut self.before),
-        });
-        core.db.apply_batch(self.batch).map_err(storage)?;
-        core.db.flush().map_err(storage)?;
-        if let Some(log) = &core.log_file {
-            log.sync_data().map_err(KvError::storage)?;
-        }
-        // (After a failure the pending group stays: readers keep the committed state,
+        write(&core.gate).push(std::mem::take(&mut self.before), self.compacted);
+        // (After a failure the group stays recorded: readers keep the committed state,
         // and the writer refuses further work.)
-        let mut gate = write(&core.gate);
-        core.flushes.fetch_add(1, Ordering::Relaxed);
-        core.revision.store(self.revision, Ordering::Release);
-        core.compacted.store(self.compacted, Ordering::Release);
-        core.last_lease.store(self.last_lease, Ordering::Release);
-        *gate = None;
-        drop(gate);
-        Ok(self.published)
+        let outcome = core
+            .db
+            .apply_batch(self.batch)
+            .map(|()| self.published)
+            .map_err(storage);
+        (outcome, true, tail)
     }
 }
