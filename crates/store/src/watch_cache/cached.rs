@@ -3,9 +3,8 @@
 //!
 //! A typed watcher ([`client::Client::watch_raw`]) takes the encoding as it is (the
 //! bytes are shared, with the resourceVersion beside them) and decodes it into its
-//! own type; only watchers
-//! with selectors or of [`DynamicObject`]s, and lists, need the decoded object, and it
-//! is decoded once for all of them.
+//! own type; only watchers with selectors or of [`DynamicObject`]s, and lists, need
+//! the decoded object, and it is decoded once for all of them.
 
 use std::sync::OnceLock;
 
@@ -47,7 +46,8 @@ impl CachedObject {
             .as_ref()
     }
 
-    /// The object, if it decodes (a corrupt value is logged and matches nothing).
+    /// The object, if it decodes (a corrupt value is logged; its watchers get an error
+    /// item when they read it).
     pub(super) fn object_if_valid(&self) -> Option<&DynamicObject> {
         match self.object() {
             Ok(obj) => Some(obj),
