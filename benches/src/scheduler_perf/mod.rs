@@ -39,6 +39,11 @@ pub(crate) struct Args {
     /// Run every workload in this process instead of one child process per workload.
     #[arg(long)]
     pub(crate) same_process: bool,
+    /// Worker threads of the tokio runtime (watches, bindings, pod creation). The
+    /// scheduling cycles run on a thread of their own, so the default leaves it a core:
+    /// the machine's cores less one, at least one.
+    #[arg(long)]
+    pub(crate) workers: Option<usize>,
     /// Internal: this process is the child running one workload.
     #[arg(long, hide = true)]
     pub(crate) child: bool,
@@ -66,7 +71,13 @@ pub(crate) fn main() -> Result<()> {
     };
     let cases = workload::load_dir(&args.dir)?;
     let label = if args.short { "short" } else { "performance" };
+    let workers = args.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .saturating_sub(1)
+    });
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers.max(1))
         .enable_all()
         .build()?;
     let mut outcomes: Vec<Outcome> = Vec::new();
@@ -127,7 +138,8 @@ fn in_child(name: &str) -> Result<Outcome> {
     while let Some(arg) = given.next() {
         let text = arg.to_string_lossy();
         if text.starts_with("--") {
-            let takes_value = ["--dir", "--mode", "--timeout"].contains(&text.as_ref());
+            let takes_value =
+                ["--dir", "--mode", "--timeout", "--workers"].contains(&text.as_ref());
             args.push(arg);
             if takes_value {
                 args.extend(given.next());
