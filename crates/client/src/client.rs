@@ -2,7 +2,6 @@
 
 use async_trait::async_trait;
 use core_types::{ApiResource, DynamicObject};
-use futures::StreamExt as _;
 use futures::stream::BoxStream;
 
 use crate::error::ClientError;
@@ -161,9 +160,7 @@ pub trait Client: Send + Sync + 'static {
         params: &WatchParams,
     ) -> Result<WatchStream<RawObject>, ClientError> {
         let stream = self.watch(resource, namespace, params).await?;
-        Ok(stream
-            .map(|item| item?.try_map(|obj| RawObject::encode(&obj)))
-            .boxed())
+        Ok(RawObject::encode_events(stream))
     }
 
     /// Binds a pod to a node (the `pods/binding` subresource): sets `spec.nodeName`.

@@ -4,9 +4,11 @@ use std::borrow::Cow;
 
 use bytes::Bytes;
 use core_types::{ApiResource, Resource};
+use futures::StreamExt as _;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use crate::client::WatchStream;
 use crate::error::ClientError;
 
 /// An object in its JSON encoding, as a store holds it or an API server sends it.
@@ -106,6 +108,14 @@ impl RawObject {
             rv.clone_into(&mut obj.meta_mut().resource_version);
         }
         Ok(obj)
+    }
+
+    /// `stream`'s events with their objects encoded (for a source that only has them
+    /// decoded).
+    pub fn encode_events(stream: WatchStream) -> WatchStream<RawObject> {
+        stream
+            .map(|item| item?.try_map(|obj| RawObject::encode(&obj)))
+            .boxed()
     }
 
     /// Encodes `obj`.

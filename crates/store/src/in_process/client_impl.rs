@@ -8,7 +8,6 @@ use client::{
     PostParams, RawObject, WatchParams, WatchStream,
 };
 use core_types::{ApiResource, DynamicObject};
-use futures::StreamExt as _;
 
 use super::InProcessClient;
 use crate::kv::Revision;
@@ -163,9 +162,7 @@ impl Client for InProcessClient {
             Some(cache) => cache.watch_raw(namespace, params).await,
             None => {
                 let stream = self.objects().watch(resource, namespace, params).await?;
-                Ok(stream
-                    .map(|item| item?.try_map(|obj| RawObject::encode(&obj)))
-                    .boxed())
+                Ok(RawObject::encode_events(stream))
             }
         }
     }

@@ -135,6 +135,15 @@ impl Shared {
         self.decoding.load(Ordering::Relaxed)
     }
 
+    /// Runs `f` on the state under the lock (registering a subscriber), then publishes
+    /// whether some subscriber reads decoded objects.
+    fn subscribing<R>(&self, f: impl FnOnce(&mut CacheState) -> R) -> R {
+        let mut state = self.lock();
+        let result = f(&mut state);
+        self.decoding.store(state.decoding > 0, Ordering::Relaxed);
+        result
+    }
+
     fn apply(&self, revision: Revision, changes: Vec<(Bytes, Option<Arc<CachedObject>>)>) {
         let mut state = self.lock();
         for (key, current) in changes {
@@ -368,14 +377,14 @@ impl WatchCache {
                         interest.passes(&kv.key, &state).then(|| Arc::new(state))
                     })
                     .collect();
-                let subscription = shared.lock().subscribe(interest, revision, T::DECODED)?;
+                let subscription =
+                    shared.subscribing(|s| s.subscribe(interest, revision, T::DECODED))?;
                 (initial, subscription, revision)
             }
             "0" => {
-                let mut state = shared.lock();
-                let revision = state.revision;
-                let subscription = state.subscribe_with_snapshot(interest, T::DECODED)?;
-                (Vec::new(), subscription, revision)
+                let (revision, subscription) = shared
+                    .subscribing(|s| (s.revision, s.subscribe_with_snapshot(interest, T::DECODED)));
+                (Vec::new(), subscription?, revision)
             }
             rv => {
                 let after = parse_resource_version(rv)?;
@@ -392,13 +401,14 @@ impl WatchCache {
                         )));
                     }
                 }
-                let subscription = match shared.lock().subscribe(interest, after, T::DECODED) {
-                    Ok(s) => s,
-                    Err(e) if e.is_gone() => {
-                        return Ok(futures::stream::once(async move { Err(e) }).boxed());
-                    }
-                    Err(e) => return Err(e),
-                };
+                let subscription =
+                    match shared.subscribing(|s| s.subscribe(interest, after, T::DECODED)) {
+                        Ok(s) => s,
+                        Err(e) if e.is_gone() => {
+                            return Ok(futures::stream::once(async move { Err(e) }).boxed());
+                        }
+                        Err(e) => return Err(e),
+                    };
                 (Vec::new(), subscription, after)
             }
         };

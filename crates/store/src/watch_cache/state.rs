@@ -193,32 +193,31 @@ impl CacheState {
             }
         }
         let mut cut_off = 0;
+        let mut decoding = 0;
         self.subscribers.retain(|s| {
-            if revision <= s.after {
-                return !s.tx.is_closed();
-            }
-            let Some(change) = s.interest.classify(&event) else {
-                return !s.tx.is_closed();
-            };
-            match s.tx.try_send(Delivery {
-                change,
-                event: event.clone(),
-            }) {
-                Ok(()) => true,
-                Err(mpsc::error::TrySendError::Full(_)) => {
-                    s.lagged.store(true, Ordering::Release);
-                    cut_off += 1;
-                    false
+            let keep = if revision <= s.after {
+                !s.tx.is_closed()
+            } else if let Some(change) = s.interest.classify(&event) {
+                match s.tx.try_send(Delivery {
+                    change,
+                    event: event.clone(),
+                }) {
+                    Ok(()) => true,
+                    Err(mpsc::error::TrySendError::Full(_)) => {
+                        s.lagged.store(true, Ordering::Release);
+                        cut_off += 1;
+                        false
+                    }
+                    Err(mpsc::error::TrySendError::Closed(_)) => false,
                 }
-                Err(mpsc::error::TrySendError::Closed(_)) => false,
-            }
+            } else {
+                !s.tx.is_closed()
+            };
+            decoding += usize::from(keep && s.decodes);
+            keep
         });
         self.cut_off += cut_off;
-        self.count_decoding();
-    }
-
-    fn count_decoding(&mut self) {
-        self.decoding = self.subscribers.iter().filter(|s| s.decodes).count();
+        self.decoding = decoding;
     }
 
     /// Registers a subscriber for the changes after `after`, replaying those the window
@@ -299,7 +298,7 @@ impl CacheState {
             lagged: lagged.clone(),
             decodes,
         });
-        self.count_decoding();
+        self.decoding = self.subscribers.iter().filter(|s| s.decodes).count();
         Subscription { replay, rx, lagged }
     }
 
