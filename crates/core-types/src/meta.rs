@@ -79,13 +79,25 @@ pub struct ObjectMeta {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, String>,
     /// Objects this one depends on; used by garbage collection.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub owner_references: Vec<OwnerReference>,
     /// Keys that must be removed before the object is deleted from storage.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub finalizers: Vec<String>,
     /// Which manager set which fields (server-side apply bookkeeping).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub managed_fields: Vec<ManagedFieldsEntry>,
 }
 
@@ -247,7 +259,11 @@ pub struct StatusDetails {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub uid: String,
     /// Per-field causes, e.g. validation errors.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub causes: Vec<StatusCause>,
     /// Seconds the client should wait before retrying.
     #[serde(default, skip_serializing_if = "is_zero_i32")]

@@ -45,10 +45,18 @@ pub struct IngressSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_backend: Option<IngressBackend>,
     /// TLS termination: which hosts use which certificate Secret.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub tls: Vec<IngressTls>,
     /// Routing rules by host; requests matching none go to `defaultBackend`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub rules: Vec<IngressRule>,
 }
 
@@ -94,7 +102,11 @@ pub struct ServiceBackendPort {
 #[serde(rename_all = "camelCase")]
 pub struct IngressTls {
     /// Hosts the certificate is used for; empty means the controller's default.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub hosts: Vec<String>,
     /// Secret holding the certificate and key; empty means only SNI-less defaults apply.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -118,7 +130,11 @@ pub struct IngressRule {
 #[serde(rename_all = "camelCase")]
 pub struct HttpIngressRuleValue {
     /// Paths, each with its backend.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub paths: Vec<HttpIngressPath>,
 }
 
@@ -152,7 +168,11 @@ pub struct IngressStatus {
 #[serde(rename_all = "camelCase")]
 pub struct IngressLoadBalancerStatus {
     /// One entry per address.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub ingress: Vec<IngressLoadBalancerIngress>,
 }
 
@@ -167,7 +187,11 @@ pub struct IngressLoadBalancerIngress {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub hostname: String,
     /// The ports of the address and their state.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub ports: Vec<IngressPortStatus>,
 }
 

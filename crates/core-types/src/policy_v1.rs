@@ -81,7 +81,11 @@ pub struct PodDisruptionBudgetStatus {
     #[serde(default)]
     pub expected_pods: i32,
     /// Current conditions (`DisruptionAllowed`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub conditions: Vec<Condition>,
 }
 

@@ -13,7 +13,7 @@ pub struct Role {
     #[serde(default)]
     pub metadata: ObjectMeta,
     /// The permissions granted.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::serde_util::exact_vec")]
     pub rules: Vec<PolicyRule>,
 }
 
@@ -37,7 +37,7 @@ pub struct ClusterRole {
     #[serde(default)]
     pub metadata: ObjectMeta,
     /// The permissions granted; filled in by the controller when `aggregationRule` is set.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::serde_util::exact_vec")]
     pub rules: Vec<PolicyRule>,
     /// ClusterRoles whose rules are merged into this one.
     #[serde(default)]
@@ -64,7 +64,7 @@ pub struct RoleBinding {
     #[serde(default)]
     pub metadata: ObjectMeta,
     /// Who is granted the role.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::serde_util::exact_vec")]
     pub subjects: Vec<Subject>,
     /// The Role or ClusterRole granted; cannot be changed after creation (always written).
     #[serde(default)]
@@ -90,7 +90,7 @@ pub struct ClusterRoleBinding {
     #[serde(default)]
     pub metadata: ObjectMeta,
     /// Who is granted the role.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::serde_util::exact_vec")]
     pub subjects: Vec<Subject>,
     /// The ClusterRole granted; cannot be changed after creation (always written).
     #[serde(default)]
@@ -114,16 +114,32 @@ resource! {
 pub struct PolicyRule {
     /// Allowed verbs (`get`, `list`, `watch`, `create`, `update`, `patch`, `delete`,
     /// ...); `*` means all.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub verbs: Vec<String>,
     /// API groups of the resources; `""` is the core group, `*` means all.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub api_groups: Vec<String>,
     /// Resources (plural names, `pods/log` for subresources); `*` means all.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub resources: Vec<String>,
     /// Restricts the rule to objects with these names; empty means any name.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub resource_names: Vec<String>,
     /// URL paths that are not resources (`/healthz`, `/api/*`), for ClusterRoles only.
     #[serde(
@@ -139,7 +155,11 @@ pub struct PolicyRule {
 #[serde(rename_all = "camelCase")]
 pub struct AggregationRule {
     /// ClusterRoles matching any of these selectors contribute their rules.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub cluster_role_selectors: Vec<LabelSelector>,
 }
 

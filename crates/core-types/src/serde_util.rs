@@ -109,6 +109,19 @@ pub(crate) fn file_mode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option
     d.deserialize_option(V)
 }
 
+/// Deserializes a list at its exact length. Decoders without a length hint (JSON, YAML)
+/// grow a `Vec` to at least four slots, so a one-element list of containers would keep
+/// room for four; objects a cache holds by the thousand keep only what they use.
+pub(crate) fn exact_vec<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    let mut v = <Vec<T> as serde::Deserialize>::deserialize(deserializer)?;
+    v.shrink_to_fit();
+    Ok(v)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::core_v1::Pod;
@@ -148,5 +161,17 @@ mod tests {
         .unwrap();
         let json = serde_json::to_value(&pod).unwrap();
         assert_eq!(json["spec"]["volumes"][0]["configMap"]["defaultMode"], 420);
+    }
+
+    #[test]
+    fn decoded_lists_keep_only_their_elements() {
+        let json = br#"{"spec": {"containers": [{"name": "a", "image": "b",
+            "ports": [{"containerPort": 80}], "args": ["x", "y", "z", "w", "v"]}]}}"#;
+        let pod: Pod = serde_json::from_slice(json).unwrap();
+        assert_eq!(pod.spec.containers.capacity(), 1);
+        let c = &pod.spec.containers[0];
+        assert_eq!((c.ports.len(), c.ports.capacity()), (1, 1));
+        assert_eq!((c.args.len(), c.args.capacity()), (5, 5));
+        assert_eq!(pod.spec.volumes.capacity(), 0);
     }
 }

@@ -121,7 +121,11 @@ pub struct DeploymentStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminating_replicas: Option<i32>,
     /// Current conditions (`Available`, `Progressing`, `ReplicaFailure`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub conditions: Vec<DeploymentCondition>,
     /// Bumped when the name of a new ReplicaSet collides with an existing one, to vary
     /// the hash.

@@ -88,7 +88,11 @@ pub struct ReplicaSetStatus {
     #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub observed_generation: i64,
     /// Current conditions (`ReplicaFailure`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub conditions: Vec<ReplicaSetCondition>,
 }
 

@@ -55,7 +55,11 @@ pub struct HorizontalPodAutoscalerSpec {
     pub max_replicas: i32,
     /// Metrics to scale on; the largest replica count any of them asks for wins. Unset
     /// means 80% average CPU utilization.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub metrics: Vec<MetricSpec>,
     /// Rate limits and stabilization for scaling up and down.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,7 +104,11 @@ pub struct HpaScalingRules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub select_policy: Option<String>,
     /// Limits on the change per period.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub policies: Vec<HpaScalingPolicy>,
     /// Relative difference between current and desired metric below which no scaling
     /// happens (e.g. `0.05`); unset means the cluster default (alpha feature).
@@ -140,10 +148,18 @@ pub struct HorizontalPodAutoscalerStatus {
     #[serde(default)]
     pub desired_replicas: i32,
     /// The metrics' values as last read.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub current_metrics: Vec<MetricStatus>,
     /// Current conditions (`AbleToScale`, `ScalingActive`, `ScalingLimited`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub conditions: Vec<HorizontalPodAutoscalerCondition>,
 }
 

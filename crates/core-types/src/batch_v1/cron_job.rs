@@ -82,7 +82,11 @@ pub struct JobTemplateSpec {
 #[serde(rename_all = "camelCase")]
 pub struct CronJobStatus {
     /// The Jobs currently running.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub active: Vec<ObjectReference>,
     /// When a Job was last started on schedule.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -111,7 +111,11 @@ pub struct JobSpec {
 pub struct PodFailurePolicy {
     /// Rules tried in order; the first that matches a failure decides. None matching
     /// means the failure counts towards `backoffLimit`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub rules: Vec<PodFailurePolicyRule>,
 }
 
@@ -127,7 +131,11 @@ pub struct PodFailurePolicyRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_exit_codes: Option<PodFailurePolicyOnExitCodesRequirement>,
     /// Matches failures by pod conditions (any pattern matching is enough).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub on_pod_conditions: Vec<PodFailurePolicyOnPodConditionsPattern>,
 }
 
@@ -142,7 +150,11 @@ pub struct PodFailurePolicyOnExitCodesRequirement {
     #[serde(default)]
     pub operator: String,
     /// Exit codes, sorted and without duplicates.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub values: Vec<i32>,
 }
 
@@ -163,7 +175,11 @@ pub struct PodFailurePolicyOnPodConditionsPattern {
 #[serde(rename_all = "camelCase")]
 pub struct SuccessPolicy {
     /// Rules; the job succeeds as soon as any one is met.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub rules: Vec<SuccessPolicyRule>,
 }
 
@@ -185,7 +201,11 @@ pub struct SuccessPolicyRule {
 pub struct JobStatus {
     /// Current conditions (`Complete`, `Failed`, `Suspended`, `FailureTarget`,
     /// `SuccessCriteriaMet`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub conditions: Vec<JobCondition>,
     /// When the controller started (or last resumed) the job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -224,10 +244,18 @@ pub struct JobStatus {
 #[serde(rename_all = "camelCase")]
 pub struct UncountedTerminatedPods {
     /// Uids of pods that succeeded.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub succeeded: Vec<String>,
     /// Uids of pods that failed.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub failed: Vec<String>,
 }
 

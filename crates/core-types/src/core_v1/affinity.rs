@@ -29,7 +29,11 @@ pub struct NodeAffinity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_during_scheduling_ignored_during_execution: Option<NodeSelector>,
     /// Terms whose weights are summed per matching node to rank nodes.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub preferred_during_scheduling_ignored_during_execution: Vec<PreferredSchedulingTerm>,
 }
 
@@ -38,7 +42,7 @@ pub struct NodeAffinity {
 #[serde(rename_all = "camelCase")]
 pub struct NodeSelector {
     /// The terms; a node matches if it matches any of them.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::serde_util::exact_vec")]
     pub node_selector_terms: Vec<NodeSelectorTerm>,
 }
 
@@ -48,10 +52,18 @@ pub struct NodeSelector {
 #[serde(rename_all = "camelCase")]
 pub struct NodeSelectorTerm {
     /// Requirements on the node's labels.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub match_expressions: Vec<NodeSelectorRequirement>,
     /// Requirements on the node's fields (only `metadata.name` is supported).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub match_fields: Vec<NodeSelectorRequirement>,
 }
 
@@ -67,7 +79,11 @@ pub struct NodeSelectorRequirement {
     pub operator: String,
     /// Values: several for `In`/`NotIn`, none for `Exists`/`DoesNotExist`, one integer
     /// for `Gt`/`Lt`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub values: Vec<String>,
 }
 
@@ -88,10 +104,18 @@ pub struct PreferredSchedulingTerm {
 #[serde(rename_all = "camelCase")]
 pub struct PodAffinity {
     /// Terms that must all hold at scheduling time.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub required_during_scheduling_ignored_during_execution: Vec<PodAffinityTerm>,
     /// Weighted terms that rank nodes.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub preferred_during_scheduling_ignored_during_execution: Vec<WeightedPodAffinityTerm>,
 }
 
@@ -100,10 +124,18 @@ pub struct PodAffinity {
 #[serde(rename_all = "camelCase")]
 pub struct PodAntiAffinity {
     /// Terms that must all hold at scheduling time.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub required_during_scheduling_ignored_during_execution: Vec<PodAffinityTerm>,
     /// Weighted terms that rank nodes (a match lowers the score).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub preferred_during_scheduling_ignored_during_execution: Vec<WeightedPodAffinityTerm>,
 }
 
@@ -117,7 +149,11 @@ pub struct PodAffinityTerm {
     pub label_selector: Option<LabelSelector>,
     /// Namespaces to look in, in addition to those chosen by `namespaceSelector`;
     /// with neither, the pod's own namespace.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub namespaces: Vec<String>,
     /// Node label whose value defines a topology domain (e.g.
     /// `topology.kubernetes.io/zone`).
@@ -128,11 +164,19 @@ pub struct PodAffinityTerm {
     pub namespace_selector: Option<LabelSelector>,
     /// Label keys whose values, taken from the incoming pod, are added to the selector
     /// as `key in (value)`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub match_label_keys: Vec<String>,
     /// Label keys whose values, taken from the incoming pod, are added to the selector
     /// as `key notin (value)`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub mismatch_label_keys: Vec<String>,
 }
 
@@ -196,7 +240,11 @@ pub struct TopologySpreadConstraint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_taints_policy: Option<String>,
     /// Label keys whose values, taken from the incoming pod, narrow `labelSelector`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub match_label_keys: Vec<String>,
 }
 

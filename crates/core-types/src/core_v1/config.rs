@@ -99,10 +99,10 @@ pub struct ServiceAccount {
     #[serde(default)]
     pub metadata: ObjectMeta,
     /// Secrets pods of this account may use (legacy token secrets, among others).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::serde_util::exact_vec")]
     pub secrets: Vec<ObjectReference>,
     /// Image pull secrets added to pods that run as this account.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::serde_util::exact_vec")]
     pub image_pull_secrets: Vec<LocalObjectReference>,
     /// Whether pods of this account get an API token mounted by default.
     #[serde(default)]

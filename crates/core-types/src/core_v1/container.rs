@@ -22,38 +22,70 @@ pub struct Container {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub image: String,
     /// Entrypoint, replacing the image's `ENTRYPOINT`; `$(VAR)` references are expanded.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub command: Vec<String>,
     /// Arguments, replacing the image's `CMD`; `$(VAR)` references are expanded.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub args: Vec<String>,
     /// Working directory; the runtime's (or image's) default when empty.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub working_dir: String,
     /// Ports the container listens on (informational, plus host port mappings).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub ports: Vec<ContainerPort>,
     /// Whole config maps or secrets imported as environment variables.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub env_from: Vec<EnvFromSource>,
     /// Individual environment variables; these win over `envFrom`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub env: Vec<EnvVar>,
     /// Compute resources requested and limited. Always written, as Kubernetes does.
     #[serde(default)]
     pub resources: ResourceRequirements,
     /// Whether resizing each resource in place needs a restart.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub resize_policy: Vec<ContainerResizePolicy>,
     /// Per-container restart policy; only `Always` is allowed, on init containers,
     /// making them sidecars that keep running beside the regular containers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<String>,
     /// Pod volumes mounted into the container's filesystem.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub volume_mounts: Vec<VolumeMount>,
     /// Raw block devices (from block-mode claims) mapped into the container.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub volume_devices: Vec<VolumeDevice>,
     /// Check that restarts the container when it fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -105,37 +137,69 @@ pub struct EphemeralContainer {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub image: String,
     /// Entrypoint, replacing the image's `ENTRYPOINT`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub command: Vec<String>,
     /// Arguments, replacing the image's `CMD`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub args: Vec<String>,
     /// Working directory.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub working_dir: String,
     /// Not allowed for ephemeral containers.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub ports: Vec<ContainerPort>,
     /// Whole config maps or secrets imported as environment variables.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub env_from: Vec<EnvFromSource>,
     /// Individual environment variables.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub env: Vec<EnvVar>,
     /// Not allowed for ephemeral containers (they use the pod's spare resources).
     #[serde(default)]
     pub resources: ResourceRequirements,
     /// Not allowed for ephemeral containers.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub resize_policy: Vec<ContainerResizePolicy>,
     /// Not allowed for ephemeral containers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<String>,
     /// Pod volumes mounted into the container (no sub-paths).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub volume_mounts: Vec<VolumeMount>,
     /// Raw block devices mapped into the container.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub volume_devices: Vec<VolumeDevice>,
     /// Not allowed for ephemeral containers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -338,7 +402,11 @@ pub struct ResourceRequirements {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub requests: BTreeMap<String, Quantity>,
     /// Entries of `spec.resourceClaims` this container uses.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub claims: Vec<ResourceClaim>,
 }
 

@@ -48,7 +48,11 @@ fn namespace_field<'a>(ns: &'a Namespace, field: &str) -> Option<Cow<'a, str>> {
 pub struct NamespaceSpec {
     /// Finalizers (e.g. `kubernetes`) that must be removed before the namespace is
     /// deleted from storage; distinct from `metadata.finalizers`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub finalizers: Vec<String>,
 }
 
@@ -60,7 +64,11 @@ pub struct NamespaceStatus {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub phase: String,
     /// Current conditions (mostly about a deletion in progress).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub conditions: Vec<NamespaceCondition>,
 }
 

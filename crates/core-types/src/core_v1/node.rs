@@ -66,7 +66,12 @@ pub struct NodeSpec {
     #[serde(default, rename = "podCIDR", skip_serializing_if = "String::is_empty")]
     pub pod_cidr: String,
     /// The pod IP ranges assigned to the node, at most one per IP family.
-    #[serde(default, rename = "podCIDRs", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        rename = "podCIDRs",
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub pod_cidrs: Vec<String>,
     /// The cloud provider's id for the machine, `<provider>://<id>`.
     #[serde(
@@ -79,7 +84,11 @@ pub struct NodeSpec {
     #[serde(default, skip_serializing_if = "is_false")]
     pub unschedulable: bool,
     /// Taints that repel pods which do not tolerate them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub taints: Vec<Taint>,
     /// Deprecated dynamic kubelet configuration source; kept for round trips.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -156,10 +165,18 @@ pub struct NodeStatus {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub phase: String,
     /// Current conditions (`Ready`, `MemoryPressure`, `DiskPressure`, ...).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub conditions: Vec<NodeCondition>,
     /// Addresses the node is reachable at.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub addresses: Vec<NodeAddress>,
     /// Ports of the daemons running on the node.
     #[serde(default)]
@@ -168,19 +185,35 @@ pub struct NodeStatus {
     #[serde(default)]
     pub node_info: NodeSystemInfo,
     /// Container images present on the node.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub images: Vec<ContainerImage>,
     /// Unique names of the volumes in use (mounted) on the node.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub volumes_in_use: Vec<String>,
     /// Volumes attached to the node.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub volumes_attached: Vec<AttachedVolume>,
     /// Status of the deprecated dynamic kubelet configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<NodeConfigStatus>,
     /// Runtime handlers (runtime classes) the container runtime offers.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub runtime_handlers: Vec<NodeRuntimeHandler>,
     /// Optional features the node implements.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -294,7 +327,7 @@ pub struct NodeSwapStatus {
 #[serde(rename_all = "camelCase")]
 pub struct ContainerImage {
     /// Names (tags and digests) the image is known by.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::serde_util::exact_vec")]
     pub names: Vec<String>,
     /// Size of the image in bytes.
     #[serde(default, skip_serializing_if = "is_zero_i64")]

@@ -94,17 +94,29 @@ impl PodStatus {
 #[serde(rename_all = "camelCase")]
 pub struct PodSpec {
     /// Volumes the containers can mount.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub volumes: Vec<Volume>,
     /// Containers run to completion, in order, before the regular ones start (except
     /// those with `restartPolicy: Always`, which keep running as sidecars).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub init_containers: Vec<Container>,
     /// The pod's containers; at least one. Always written, as Kubernetes does.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::serde_util::exact_vec")]
     pub containers: Vec<Container>,
     /// Debugging containers added to the running pod.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub ephemeral_containers: Vec<EphemeralContainer>,
     /// `Always` (default), `OnFailure` or `Never`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -153,7 +165,11 @@ pub struct PodSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_context: Option<Box<PodSecurityContext>>,
     /// Secrets used to pull the images.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub image_pull_secrets: Vec<LocalObjectReference>,
     /// Host name of the pod; a system-chosen name when empty.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -168,10 +184,18 @@ pub struct PodSpec {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub scheduler_name: String,
     /// Taints the pod tolerates.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub tolerations: Vec<Toleration>,
     /// Extra `/etc/hosts` entries.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub host_aliases: Vec<HostAlias>,
     /// Priority class of the pod.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -183,7 +207,11 @@ pub struct PodSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_config: Option<PodDNSConfig>,
     /// Extra conditions that must be `True` for the pod to be ready.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub readiness_gates: Vec<PodReadinessGate>,
     /// Runtime class (`node.k8s.io`) to run the pod with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -199,7 +227,11 @@ pub struct PodSpec {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub overhead: BTreeMap<String, Quantity>,
     /// How the pod's replicas are spread over topology domains.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub topology_spread_constraints: Vec<TopologySpreadConstraint>,
     /// Use the FQDN as the kernel host name.
     #[serde(
@@ -215,10 +247,18 @@ pub struct PodSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_users: Option<bool>,
     /// Gates that keep the pod from being scheduled while present.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub scheduling_gates: Vec<PodSchedulingGate>,
     /// Dynamic resource claims the pod needs.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub resource_claims: Vec<PodResourceClaim>,
     /// Pod-level requests and limits (`cpu`, `memory`, `hugepages-*`) shared by all
     /// containers.
@@ -253,7 +293,11 @@ pub struct HostAlias {
     #[serde(default)]
     pub ip: String,
     /// Names for that address.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub hostnames: Vec<String>,
 }
 
@@ -262,13 +306,25 @@ pub struct HostAlias {
 #[serde(rename_all = "camelCase")]
 pub struct PodDNSConfig {
     /// Name server addresses.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub nameservers: Vec<String>,
     /// Search domains.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub searches: Vec<String>,
     /// Resolver options (`ndots`, `edns0`, ...).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub options: Vec<PodDNSConfigOption>,
 }
 

@@ -21,7 +21,11 @@ pub struct PodStatus {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub phase: String,
     /// Conditions (`PodScheduled`, `Initialized`, `ContainersReady`, `Ready`, ...).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub conditions: Vec<PodCondition>,
     /// Human-readable detail about the pod's state.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -36,34 +40,60 @@ pub struct PodStatus {
     #[serde(default, rename = "hostIP", skip_serializing_if = "String::is_empty")]
     pub host_ip: String,
     /// All IPs of the node (the first equals `hostIP`).
-    #[serde(default, rename = "hostIPs", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        rename = "hostIPs",
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub host_ips: Vec<HostIP>,
     /// Primary IP of the pod.
     #[serde(default, rename = "podIP", skip_serializing_if = "String::is_empty")]
     pub pod_ip: String,
     /// All IPs of the pod, at most one per family (the first equals `podIP`).
-    #[serde(default, rename = "podIPs", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        rename = "podIPs",
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub pod_ips: Vec<PodIP>,
     /// When the kubelet accepted the pod.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<Time>,
     /// Status of each init container.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub init_container_statuses: Vec<ContainerStatus>,
     /// Status of each regular container.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub container_statuses: Vec<ContainerStatus>,
     /// `Guaranteed`, `Burstable` or `BestEffort`, derived from the resources.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub qos_class: String,
     /// Status of each ephemeral container.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub ephemeral_container_statuses: Vec<ContainerStatus>,
     /// Deprecated state of an in-place resize: `InProgress`, `Deferred`, `Infeasible`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub resize: String,
     /// Names of the resource claims generated for the pod's claim templates.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub resource_claim_statuses: Vec<PodResourceClaimStatus>,
 }
 
@@ -166,13 +196,21 @@ pub struct ContainerStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<ResourceRequirements>,
     /// Status of the container's volume mounts.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub volume_mounts: Vec<VolumeMountStatus>,
     /// Identity the first process of the container started with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<ContainerUser>,
     /// Health of the devices allocated to the container.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub allocated_resources_status: Vec<ResourceStatus>,
 }
 
@@ -281,7 +319,11 @@ pub struct LinuxContainerUser {
     #[serde(default)]
     pub gid: i64,
     /// Supplemental group ids.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub supplemental_groups: Vec<i64>,
 }
 
@@ -293,7 +335,11 @@ pub struct ResourceStatus {
     #[serde(default)]
     pub name: String,
     /// Health of each device.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub resources: Vec<ResourceHealth>,
 }
 

@@ -189,7 +189,11 @@ pub struct SecretVolumeSource {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub secret_name: String,
     /// Keys to project and where; all keys, as files named after them, when empty.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub items: Vec<KeyToPath>,
     /// Permission bits of the files (default 0644).
     #[serde(
@@ -211,7 +215,11 @@ pub struct ConfigMapVolumeSource {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
     /// Keys to project and where; all keys when empty.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub items: Vec<KeyToPath>,
     /// Permission bits of the files (default 0644).
     #[serde(
@@ -271,7 +279,11 @@ pub struct DownwardAPIVolumeFile {
 #[serde(rename_all = "camelCase")]
 pub struct DownwardAPIVolumeSource {
     /// The files.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub items: Vec<DownwardAPIVolumeFile>,
     /// Permission bits of the files (default 0644).
     #[serde(
@@ -287,7 +299,7 @@ pub struct DownwardAPIVolumeSource {
 #[serde(rename_all = "camelCase")]
 pub struct ProjectedVolumeSource {
     /// The sources; always written, as Kubernetes does.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::serde_util::exact_vec")]
     pub sources: Vec<VolumeProjection>,
     /// Permission bits of the files (default 0644).
     #[serde(
@@ -331,7 +343,11 @@ pub struct SecretProjection {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
     /// Keys to project; all when empty.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub items: Vec<KeyToPath>,
     /// Whether a missing secret or key is allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -346,7 +362,11 @@ pub struct ConfigMapProjection {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
     /// Keys to project; all when empty.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub items: Vec<KeyToPath>,
     /// Whether a missing config map or key is allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -358,7 +378,11 @@ pub struct ConfigMapProjection {
 #[serde(rename_all = "camelCase")]
 pub struct DownwardAPIProjection {
     /// The files.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub items: Vec<DownwardAPIVolumeFile>,
 }
 

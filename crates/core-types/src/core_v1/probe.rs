@@ -52,7 +52,11 @@ pub struct Probe {
 #[serde(rename_all = "camelCase")]
 pub struct ExecAction {
     /// Command line, executed directly (not through a shell), in `/`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub command: Vec<String>,
 }
 
@@ -73,7 +77,11 @@ pub struct HTTPGetAction {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub scheme: String,
     /// Extra request headers.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub http_headers: Vec<HTTPHeader>,
 }
 

@@ -33,7 +33,7 @@ pub struct GlusterfsPersistentVolumeSource {
 #[serde(rename_all = "camelCase")]
 pub struct RBDPersistentVolumeSource {
     /// Ceph monitor addresses.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::serde_util::exact_vec")]
     pub monitors: Vec<String>,
     /// RADOS image name.
     #[serde(default)]
@@ -81,7 +81,11 @@ pub struct ISCSIPersistentVolumeSource {
     #[serde(default, skip_serializing_if = "is_false")]
     pub read_only: bool,
     /// Further target portals for multipath.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub portals: Vec<String>,
     /// Use CHAP authentication for discovery.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -120,7 +124,7 @@ pub struct CinderPersistentVolumeSource {
 #[serde(rename_all = "camelCase")]
 pub struct CephFSPersistentVolumeSource {
     /// Ceph monitor addresses.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::serde_util::exact_vec")]
     pub monitors: Vec<String>,
     /// Path within the filesystem to mount (default `/`).
     #[serde(default, skip_serializing_if = "String::is_empty")]

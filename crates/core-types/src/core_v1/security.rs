@@ -24,7 +24,11 @@ pub struct PodSecurityContext {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_as_non_root: Option<bool>,
     /// Extra group ids given to the first process of each container.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub supplemental_groups: Vec<i64>,
     /// `Merge` (default: add the image's groups) or `Strict` (only the listed ones).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33,7 +37,11 @@ pub struct PodSecurityContext {
     #[serde(default, rename = "fsGroup", skip_serializing_if = "Option::is_none")]
     pub fs_group: Option<i64>,
     /// Namespaced kernel parameters set for the pod.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub sysctls: Vec<Sysctl>,
     /// `OnRootMismatch` or `Always` (default): when volume ownership is changed to `fsGroup`.
     #[serde(
@@ -100,10 +108,18 @@ pub struct SecurityContext {
 #[serde(rename_all = "camelCase")]
 pub struct Capabilities {
     /// Capabilities added.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub add: Vec<String>,
     /// Capabilities removed.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub drop: Vec<String>,
 }
 

@@ -54,7 +54,11 @@ fn service_field<'a>(svc: &'a Service, field: &str) -> Option<Cow<'a, str>> {
 #[serde(rename_all = "camelCase")]
 pub struct ServiceSpec {
     /// Ports the service exposes.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub ports: Vec<ServicePort>,
     /// Labels of the pods that back the service; without a selector, endpoints are
     /// managed by someone else.
@@ -68,14 +72,24 @@ pub struct ServiceSpec {
     )]
     pub cluster_ip: String,
     /// The virtual IPs, one per IP family; the first equals `clusterIP`.
-    #[serde(default, rename = "clusterIPs", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        rename = "clusterIPs",
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub cluster_ips: Vec<String>,
     /// `ClusterIP` (the default), `NodePort`, `LoadBalancer` or `ExternalName`.
     #[serde(default, rename = "type", skip_serializing_if = "String::is_empty")]
     pub type_: String,
     /// Extra IPs, not managed by the cluster, on which nodes also accept the service's
     /// traffic.
-    #[serde(default, rename = "externalIPs", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        rename = "externalIPs",
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub external_ips: Vec<String>,
     /// `None` (the default) or `ClientIP` (stick each client to one pod).
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -88,7 +102,11 @@ pub struct ServiceSpec {
     )]
     pub load_balancer_ip: String,
     /// Client CIDRs allowed through the cloud load balancer.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub load_balancer_source_ranges: Vec<String>,
     /// DNS name the service aliases (CNAME), for `type: ExternalName`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -107,7 +125,12 @@ pub struct ServiceSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_affinity_config: Option<SessionAffinityConfig>,
     /// IP families (`IPv4`, `IPv6`) assigned to the service, in order.
-    #[serde(default, rename = "ipFamilies", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        rename = "ipFamilies",
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub ip_families: Vec<String>,
     /// `SingleStack`, `PreferDualStack` or `RequireDualStack`.
     #[serde(
@@ -182,7 +205,11 @@ pub struct ServiceStatus {
     #[serde(default)]
     pub load_balancer: LoadBalancerStatus,
     /// Current conditions.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub conditions: Vec<Condition>,
 }
 
@@ -191,7 +218,11 @@ pub struct ServiceStatus {
 #[serde(rename_all = "camelCase")]
 pub struct LoadBalancerStatus {
     /// The load balancer's entry points.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub ingress: Vec<LoadBalancerIngress>,
 }
 
@@ -209,7 +240,11 @@ pub struct LoadBalancerIngress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_mode: Option<String>,
     /// State of each port of the entry point.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub ports: Vec<PortStatus>,
 }
 
@@ -235,7 +270,7 @@ pub struct Endpoints {
     #[serde(default)]
     pub metadata: ObjectMeta,
     /// Groups of addresses that all serve the same ports.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::serde_util::exact_vec")]
     pub subsets: Vec<EndpointSubset>,
 }
 
@@ -255,13 +290,25 @@ resource! {
 #[serde(rename_all = "camelCase")]
 pub struct EndpointSubset {
     /// Addresses ready to receive traffic.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub addresses: Vec<EndpointAddress>,
     /// Addresses not (yet) ready.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub not_ready_addresses: Vec<EndpointAddress>,
     /// Ports served by every address of the subset.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub ports: Vec<EndpointPort>,
 }
 

@@ -124,7 +124,11 @@ pub struct PersistentVolumeSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csi: Option<CSIPersistentVolumeSource>,
     /// `ReadWriteOnce`, `ReadOnlyMany`, `ReadWriteMany`, `ReadWriteOncePod`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub access_modes: Vec<String>,
     /// The claim the volume is bound (or reserved) to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,7 +140,11 @@ pub struct PersistentVolumeSpec {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub storage_class_name: String,
     /// Mount options, e.g. `ro`, `soft` (not validated).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub mount_options: Vec<String>,
     /// `Filesystem` (default) or `Block`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -206,7 +214,11 @@ resource! {
 #[serde(rename_all = "camelCase")]
 pub struct PersistentVolumeClaimSpec {
     /// Access modes the volume must support.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub access_modes: Vec<String>,
     /// Only volumes with matching labels are considered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -255,13 +267,21 @@ pub struct PersistentVolumeClaimStatus {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub phase: String,
     /// Access modes of the bound volume.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub access_modes: Vec<String>,
     /// Capacity of the bound volume.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub capacity: BTreeMap<String, Quantity>,
     /// Conditions (`Resizing`, `FileSystemResizePending`, ...).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub conditions: Vec<PersistentVolumeClaimCondition>,
     /// Resources allocated to the claim, possibly more than the capacity during a resize.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

@@ -87,7 +87,11 @@ pub struct ISCSIVolumeSource {
     #[serde(default, skip_serializing_if = "is_false")]
     pub read_only: bool,
     /// Further target portals for multipath.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub portals: Vec<String>,
     /// Use CHAP authentication for discovery.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -123,7 +127,7 @@ pub struct GlusterfsVolumeSource {
 #[serde(rename_all = "camelCase")]
 pub struct RBDVolumeSource {
     /// Ceph monitor addresses.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::serde_util::exact_vec")]
     pub monitors: Vec<String>,
     /// RADOS image name.
     #[serde(default)]
@@ -192,7 +196,7 @@ pub struct CinderVolumeSource {
 #[serde(rename_all = "camelCase")]
 pub struct CephFSVolumeSource {
     /// Ceph monitor addresses.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::serde_util::exact_vec")]
     pub monitors: Vec<String>,
     /// Path within the filesystem to mount (default `/`).
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -232,7 +236,12 @@ pub struct FlockerVolumeSource {
 #[serde(rename_all = "camelCase")]
 pub struct FCVolumeSource {
     /// Target world wide names.
-    #[serde(default, rename = "targetWWNs", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        rename = "targetWWNs",
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub target_wwns: Vec<String>,
     /// Target LUN.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -244,7 +253,11 @@ pub struct FCVolumeSource {
     #[serde(default, skip_serializing_if = "is_false")]
     pub read_only: bool,
     /// World wide identifiers of the volume (instead of WWNs and LUN).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub wwids: Vec<String>,
 }
 

@@ -45,7 +45,11 @@ pub struct LabelSelector {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub match_labels: BTreeMap<String, String>,
     /// Each requirement must hold.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub match_expressions: Vec<LabelSelectorRequirement>,
 }
 
@@ -60,7 +64,11 @@ pub struct LabelSelectorRequirement {
     #[serde(default)]
     pub operator: String,
     /// Values for `In` and `NotIn`; empty for `Exists` and `DoesNotExist`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::serde_util::exact_vec"
+    )]
     pub values: Vec<String>,
 }
 
