@@ -197,20 +197,31 @@ impl LeaseExpiry for Inner {
     }
 }
 
+/// Every operation here completes at once, so a task calling in a loop would never
+/// give its runtime worker back (other tasks, watchers included, would wait until it
+/// is done). Each call spends a unit of tokio's cooperative budget, as socket and
+/// channel operations do, and yields when the task's budget is spent.
+async fn cooperate() {
+    tokio::task::coop::consume_budget().await;
+}
+
 // === impl KvStore ===
 
 #[async_trait]
 impl KvStore for MemoryStore {
     async fn get(&self, key: &[u8]) -> Result<Option<KeyValue>, KvError> {
+        cooperate().await;
         validate_key(key)?;
         Ok(lock(&self.inner.state).kvs.get(key).cloned())
     }
 
     async fn range(&self, request: RangeRequest) -> Result<RangeResponse, KvError> {
+        cooperate().await;
         lock(&self.inner.state).range(&request)
     }
 
     async fn txn(&self, txn: Txn) -> Result<TxnResponse, KvError> {
+        cooperate().await;
         validate_txn(&txn)?;
         let mut state = lock(&self.inner.state);
         let current = state.revision;

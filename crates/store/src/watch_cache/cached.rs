@@ -21,7 +21,8 @@ use crate::object::decode_at;
 pub(super) struct CachedObject {
     value: Bytes,
     revision: Revision,
-    decoded: OnceLock<Result<DynamicObject, ClientError>>,
+    /// Boxed: most states are never decoded, and the cache holds thousands of them.
+    decoded: OnceLock<Box<Result<DynamicObject, ClientError>>>,
 }
 
 impl CachedObject {
@@ -42,7 +43,8 @@ impl CachedObject {
     /// The object, decoded on first use. An error means the stored value is corrupt.
     pub(super) fn object(&self) -> Result<&DynamicObject, &ClientError> {
         self.decoded
-            .get_or_init(|| decode_at(&self.value, self.revision))
+            .get_or_init(|| Box::new(decode_at(&self.value, self.revision)))
+            .as_ref()
             .as_ref()
     }
 
