@@ -336,6 +336,11 @@ impl Cache {
         if let Some(state) = self.pods.get(&key) {
             let keep = state.assumed && state.node == node && same_content(&state.info, &info);
             if keep {
+                // The node holds the confirmed version from now on, so the assumed
+                // one is freed (a new node version: snapshots pick it up).
+                if let Some(n) = self.touch(node) {
+                    n.replace_pod(&info);
+                }
                 if let Some(state) = self.pods.get_mut(&key) {
                     state.assumed = false;
                     state.info = info;

@@ -22,12 +22,17 @@ fn assume_confirm_forget() {
         Err(CacheError::AlreadyPresent(_))
     ));
     // Confirmed by the watch: no longer assumed, still counted once.
-    let g = c.node("n1").unwrap().generation();
-    c.add_pod(info("a", 300), "n1");
+    let assumed = c.pod("default/a").unwrap().clone();
+    let confirmed = info("a", 300);
+    c.add_pod(confirmed.clone(), "n1");
     assert!(!c.is_assumed("default/a"));
     assert_eq!(c.node("n1").unwrap().requested().milli_cpu, 300);
-    // Same content: the node was not touched.
-    assert_eq!(c.node("n1").unwrap().generation(), g);
+    assert_eq!(c.node("n1").unwrap().pods().len(), 1);
+    // The node and the pod table hold the confirmed version; the assumed one is
+    // released (only this test still holds it).
+    assert!(Arc::ptr_eq(&c.node("n1").unwrap().pods()[0], &confirmed));
+    assert!(Arc::ptr_eq(c.pod("default/a").unwrap(), &confirmed));
+    assert_eq!(Arc::strong_count(&assumed), 1);
     assert!(matches!(
         c.forget_pod("default/a"),
         Err(CacheError::NotAssumed(_))

@@ -234,6 +234,25 @@ impl NodeInfo {
         self.pods.push(pod);
     }
 
+    /// Puts `pod` in place of the pod with the same key; returns false if that is not
+    /// here. Only for a new version that schedules the same (same requests, ports and
+    /// affinity terms): the node's totals are left as they are.
+    pub(crate) fn replace_pod(&mut self, pod: &Arc<PodInfo>) -> bool {
+        let Some(slot) = self.pods.iter_mut().find(|p| p.key == pod.key) else {
+            return false;
+        };
+        *slot = pod.clone();
+        for list in [
+            &mut self.pods_with_affinity,
+            &mut self.pods_with_required_anti_affinity,
+        ] {
+            if let Some(slot) = list.iter_mut().find(|p| p.key == pod.key) {
+                *slot = pod.clone();
+            }
+        }
+        true
+    }
+
     /// Removes the pod with `key`; returns it if it was there.
     pub fn remove_pod(&mut self, key: &str) -> Option<Arc<PodInfo>> {
         let at = self.pods.iter().position(|p| p.key == key)?;
