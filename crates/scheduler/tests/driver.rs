@@ -207,8 +207,89 @@ async fn recovers_from_a_watch_cut_off_for_falling_behind() {
     let probe = sched.clone();
     wait_until("every binding seen", || {
         let s = probe.clone();
-        async move { s.inspect(|c, q| c.pod_count() == 40 && q.is_empty()) }
+        async move { s.inspect(|c, q| c.pod_count() == 40 && q.is_empty() && q.in_flight_len() == 0) }
     })
     .await;
+    task.abort();
+}
+
+/// Rejects at Reserve every pod whose name starts with `reject`.
+struct RejectAtReserve;
+
+impl scheduler::Plugin for RejectAtReserve {
+    fn name(&self) -> &str {
+        "RejectAtReserve"
+    }
+    fn as_reserve(&self) -> Option<&dyn scheduler::ReservePlugin> {
+        Some(self)
+    }
+}
+
+impl scheduler::ReservePlugin for RejectAtReserve {
+    fn reserve(
+        &self,
+        _: &mut scheduler::CycleState,
+        pod: &scheduler::PodInfo,
+        _: &str,
+    ) -> scheduler::Status {
+        if pod.name().starts_with("reject") {
+            scheduler::Status::error("rejected at reserve")
+        } else {
+            scheduler::Status::success()
+        }
+    }
+    fn unreserve(&self, _: &mut scheduler::CycleState, _: &scheduler::PodInfo, _: &str) {}
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_reservation_taken_back_frees_room_for_the_next_cycle() {
+    // One node with room for one pod. The first pod (higher priority) is assumed,
+    // then rejected at Reserve; the next pod, popped while the first was assumed,
+    // must see the room given back and bind in its first attempt.
+    let c = client();
+    let nodes: Api<Node> = Api::all(c.clone());
+    nodes
+        .create(&PostParams::default(), &node("n0", 1000, 8 * GI))
+        .await
+        .unwrap();
+    let pods: Api<Pod> = Api::namespaced(c.clone(), "default");
+    for p in [
+        with_priority(pod("reject-me", 1000, GI), 10),
+        with_priority(pod("fits", 1000, GI), 1),
+    ] {
+        let mut p = p;
+        p.metadata.uid.clear();
+        pods.create(&PostParams::default(), &p).await.unwrap();
+    }
+    let mut registry = scheduler::Registry::default();
+    registry
+        .register("RejectAtReserve", |_, _| Ok(Arc::new(RejectAtReserve)))
+        .unwrap();
+    let config = scheduler::SchedulerConfiguration::from_yaml(
+        "profiles:\n- schedulerName: default-scheduler\n  plugins:\n    reserve:\n      enabled: [{name: RejectAtReserve}]\n",
+    )
+    .unwrap();
+    let sched = InClusterScheduler::builder(c.clone())
+        .dedicated_thread(false)
+        .registry(registry)
+        .config(config)
+        .build()
+        .unwrap();
+    let runner = sched.clone();
+    let task = tokio::spawn(async move { runner.run(futures::future::pending::<()>()).await });
+    wait_until("the fitting pod bound", || async {
+        pods.get("fits").await.unwrap().spec.node_name == "n0"
+    })
+    .await;
+    assert!(
+        pods.get("reject-me")
+            .await
+            .unwrap()
+            .spec
+            .node_name
+            .is_empty()
+    );
+    let stats = sched.stats();
+    assert_eq!(stats.unschedulable, 0, "{stats:?}");
     task.abort();
 }

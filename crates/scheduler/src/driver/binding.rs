@@ -10,11 +10,12 @@ use core_types::Time;
 use core_types::core_v1::Pod;
 use serde_json::json;
 
+use super::ahead::Ahead;
 use super::background::Background;
 use super::{Shared, now};
 use crate::cache::Snapshot;
 use crate::framework::{CycleState, Framework, PodInfo, PostFilterResult, Status, WaitingPod};
-use crate::queue::QueuedPodInfo;
+use crate::queue::{NominatedPods, QueuedPodInfo};
 use crate::schedule::cycle::{CycleOutcome, reserve_and_permit, run_cycle};
 use crate::schedule::{Algorithm, ScheduleError};
 
@@ -23,6 +24,8 @@ pub(super) fn schedule_one(
     background: &Background,
     algorithm: &mut Algorithm,
     snapshot: &mut Snapshot,
+    ahead: &mut Ahead,
+    nominated: &NominatedPods,
     mut q: QueuedPodInfo,
 ) {
     let pod = q.pod_info.clone();
@@ -35,12 +38,7 @@ pub(super) fn schedule_one(
         shared.lock().queue.done(&pod.key);
         return;
     }
-    let nominated = {
-        let mut st = shared.lock();
-        st.cache.update_snapshot(snapshot);
-        st.queue.nominated_pods()
-    };
-    match run_cycle(algorithm, &fwk, &pod, snapshot, &nominated) {
+    match run_cycle(algorithm, &fwk, &pod, snapshot, nominated) {
         CycleOutcome::Fit { result, mut state } => {
             let node = result.node;
             let t = now();
@@ -59,10 +57,12 @@ pub(super) fn schedule_one(
                     return;
                 }
                 st.queue.clear_nomination(&pod.key);
+                ahead.fill(shared, &mut st, snapshot, t);
             }
             match reserve_and_permit(&fwk, &mut state, &pod, &node, t) {
                 Err(status) => {
                     let _ = shared.lock().cache.forget_pod(&pod.key);
+                    ahead.mark_stale();
                     if let Some(p) = status.plugin() {
                         q.unschedulable_plugins.insert(p.to_owned());
                     }
@@ -128,7 +128,7 @@ async fn bind(
     }
     shared.count(|c| &c.bound);
     fwk.run_post_bind(&state, &pod, &node);
-    shared.lock().queue.done(&pod.key);
+    shared.done(&pod.key);
 }
 
 async fn wait_on_permit(

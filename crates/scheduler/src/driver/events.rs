@@ -1,6 +1,7 @@
 //! Applying watch events to the cache and the queue (kube-scheduler's event handlers).
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use core_types::ObjectMeta;
 use core_types::apps_v1::{ReplicaSet, StatefulSet};
@@ -17,23 +18,60 @@ fn is_terminal(pod: &Pod) -> bool {
     matches!(pod.status.phase.as_str(), "Succeeded" | "Failed")
 }
 
-/// A pod was added or changed.
-pub(super) fn pod_upsert(shared: &Shared, pod: Pod) {
-    let t = now();
-    let key = pod_key(&pod);
-    let assigned = !pod.spec.node_name.is_empty();
-    if assigned && is_terminal(&pod) {
-        pod_delete(shared, &key);
-        return;
+/// A pod event, prepared outside the lock (the pod's [`PodInfo`] is built there).
+pub(super) enum PodChange {
+    /// Added or changed.
+    Upsert(Arc<PodInfo>),
+    /// Deleted (or finished while bound): its key.
+    Delete(String),
+}
+
+impl PodChange {
+    /// The change an added or modified pod makes.
+    pub(super) fn upsert(shared: &Shared, pod: Pod) -> Self {
+        let assigned = !pod.spec.node_name.is_empty();
+        if assigned && is_terminal(&pod) {
+            return Self::delete(shared, pod_key(&pod));
+        }
+        PodChange::Upsert(Arc::new(PodInfo::new(Arc::new(pod))))
     }
-    let responsible = shared.profiles.get(&pod.spec.scheduler_name).is_some();
-    let info = Arc::new(PodInfo::new(Arc::new(pod)));
+
+    /// The change a deleted pod makes; a pod waiting at Permit is rejected now.
+    pub(super) fn delete(shared: &Shared, key: String) -> Self {
+        if let Some(w) = shared.handle.waiting_pods().get(&key) {
+            w.reject("", "pod was deleted while waiting at permit");
+        }
+        PodChange::Delete(key)
+    }
+}
+
+/// Applies pod changes in one critical section: a watch delivers them in runs, and
+/// the scheduling loop contends for the same lock.
+pub(super) fn pods_changed(shared: &Shared, changes: impl IntoIterator<Item = PodChange>) {
+    let t = now();
+    let mut wake = false;
     let mut st = shared.lock();
-    if assigned {
+    for change in changes {
+        wake |= match change {
+            PodChange::Upsert(info) => upsert_locked(shared, &mut st, info, t),
+            PodChange::Delete(key) => delete_locked(&mut st, &key, t),
+        };
+    }
+    drop(st);
+    if wake {
+        shared.wake.notify_one();
+    }
+}
+
+/// Applies an added or changed pod; true if the scheduling loop has new work.
+fn upsert_locked(shared: &Shared, st: &mut State, info: Arc<PodInfo>, t: Instant) -> bool {
+    let key = &info.key;
+    let responsible = shared.profiles.get(&info.pod.spec.scheduler_name).is_some();
+    if !info.pod.spec.node_name.is_empty() {
         let node = info.pod.spec.node_name.clone();
-        let old = st.cache.pod(&key).cloned();
-        let was_assumed = st.cache.is_assumed(&key);
-        st.queue.delete(&key);
+        let old = st.cache.pod(key).cloned();
+        let was_assumed = st.cache.is_assumed(key);
+        st.queue.delete(key);
         st.cache.add_pod(info.clone(), &node);
         let action = match &old {
             None => ActionType::ADD,
@@ -44,21 +82,25 @@ pub(super) fn pod_upsert(shared: &Shared, pod: Pod) {
             st.queue
                 .on_event(ClusterEvent::new(EventResource::AssignedPod, action), t);
         }
-    } else if st.cache.pod(&key).is_some() && !st.cache.is_assumed(&key) {
+        false
+    } else if st.cache.pod(key).is_some() && !st.cache.is_assumed(key) {
         // Bound before, now unbound: treat as a deletion, then as a new pending pod.
-        st.cache.remove_pod(&key);
+        st.cache.remove_pod(key);
         st.queue.on_event(ClusterEvent::ASSIGNED_POD_DELETE, t);
         if responsible && !is_terminal(&info.pod) {
             st.queue.add(info, t);
         }
-    } else if responsible && !st.cache.is_assumed(&key) {
+        false
+    } else if responsible && !st.cache.is_assumed(key) {
         if is_terminal(&info.pod) {
-            st.queue.delete(&key);
+            st.queue.delete(key);
+            false
         } else {
             st.queue.update(info, t);
-            drop(st);
-            shared.wake.notify_one();
+            true
         }
+    } else {
+        false
     }
 }
 
@@ -78,18 +120,14 @@ fn update_action(old: &PodInfo, new: &PodInfo) -> ActionType {
     a
 }
 
-/// A pod was deleted.
-pub(super) fn pod_delete(shared: &Shared, key: &str) {
-    let t = now();
-    if let Some(w) = shared.handle.waiting_pods().get(key) {
-        w.reject("", "pod was deleted while waiting at permit");
-    }
-    let mut st = shared.lock();
+/// Applies a deleted pod; true if the scheduling loop has new work (freed room).
+fn delete_locked(st: &mut State, key: &str, t: Instant) -> bool {
     st.queue.delete(key);
     if st.cache.remove_pod(key).is_some() {
         st.queue.on_event(ClusterEvent::ASSIGNED_POD_DELETE, t);
-        drop(st);
-        shared.wake.notify_one();
+        true
+    } else {
+        false
     }
 }
 
@@ -128,12 +166,17 @@ pub(super) fn pods_relisted(shared: &Shared, listed: Listed<Pod>) {
             .filter(|key| !listed.keys.contains(key))
             .collect()
     };
-    for key in stale {
-        pod_delete(shared, &key);
-    }
-    for p in listed.items {
-        pod_upsert(shared, p);
-    }
+    let changes: Vec<PodChange> = stale
+        .into_iter()
+        .map(|key| PodChange::delete(shared, key))
+        .chain(
+            listed
+                .items
+                .into_iter()
+                .map(|p| PodChange::upsert(shared, p)),
+        )
+        .collect();
+    pods_changed(shared, changes);
 }
 
 /// True if the cache or the queue holds exactly this version of the pod (`key`).

@@ -1,6 +1,7 @@
 //! The in-cluster driver: [`InClusterScheduler`] watches nodes and pods through a
 //! [`Client`], schedules pending pods of its profiles, and binds them asynchronously.
 
+mod ahead;
 mod background;
 mod binding;
 mod events;
@@ -61,13 +62,51 @@ pub(crate) struct Shared {
     pub(crate) handle: Handle,
     pub(crate) watch_cluster_objects: bool,
     paused: std::sync::atomic::AtomicBool,
+    /// Keys of pods whose binding cycle ended while the state lock was busy.
+    finished: Mutex<Vec<String>>,
+    has_finished: std::sync::atomic::AtomicBool,
     stopping: std::sync::atomic::AtomicBool,
     dedicated_thread: bool,
 }
 
 impl Shared {
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        let mut st = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        self.take_finished(&mut st);
+        st
+    }
+
+    /// Tells the queue that a pod's binding cycle ended. When the lock is busy the key
+    /// waits for the next holder, so a binding task does not queue up behind the
+    /// scheduling loop (or make it wait) just for this.
+    pub(crate) fn done(&self, key: &str) {
+        match self.state.try_lock() {
+            Ok(mut st) => {
+                self.take_finished(&mut st);
+                st.queue.done(key);
+            }
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner().queue.done(key),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                let mut finished = self.finished.lock().unwrap_or_else(PoisonError::into_inner);
+                finished.push(key.to_owned());
+                self.has_finished.store(true, Ordering::Release);
+            }
+        }
+    }
+
+    /// Hands the binding cycles that ended while the lock was busy to the queue.
+    fn take_finished(&self, st: &mut State) {
+        if self.has_finished.swap(false, Ordering::Acquire) {
+            let keys =
+                std::mem::take(&mut *self.finished.lock().unwrap_or_else(PoisonError::into_inner));
+            for key in keys {
+                st.queue.done(&key);
+            }
+        }
+    }
+
+    pub(crate) fn is_paused(&self) -> bool {
+        self.paused.load(Ordering::Relaxed)
     }
 
     pub(crate) fn count(&self, which: fn(&Counters) -> &AtomicU64) {
@@ -143,6 +182,8 @@ impl InClusterSchedulerBuilder {
                 handle,
                 watch_cluster_objects: self.watch_cluster_objects,
                 paused: std::sync::atomic::AtomicBool::new(false),
+                finished: Mutex::new(Vec::new()),
+                has_finished: std::sync::atomic::AtomicBool::new(false),
                 stopping: std::sync::atomic::AtomicBool::new(false),
                 dedicated_thread: self.dedicated_thread,
             }),
@@ -264,7 +305,7 @@ struct LoopState {
     background: background::Background,
     algorithm: Algorithm,
     snapshot: Snapshot,
-    last_flush: std::time::Instant,
+    ahead: ahead::Ahead,
 }
 
 impl LoopState {
@@ -273,31 +314,33 @@ impl LoopState {
             background,
             algorithm: Algorithm::new(shared.profiles.settings().percentage_of_nodes_to_score),
             snapshot: Snapshot::new(),
-            last_flush: now(),
+            ahead: ahead::Ahead::new(now()),
         }
     }
 
     /// Runs one cycle if a pod is ready; otherwise returns how long to wait.
     fn step(&mut self, shared: &Arc<Shared>) -> Option<Duration> {
         let t = now();
-        if shared.paused.load(Ordering::Relaxed) {
+        if shared.is_paused() {
             return Some(Duration::from_millis(10));
         }
-        let (popped, next_backoff) = {
+        let mut popped = self.ahead.take(shared, &mut self.snapshot);
+        let mut next_backoff = None;
+        if popped.is_none() {
             let mut st = shared.lock();
-            if t.saturating_duration_since(self.last_flush) >= Duration::from_secs(30) {
-                st.queue.flush(t);
-                self.last_flush = t;
-            }
-            (st.queue.pop(t), st.queue.next_backoff_expiry())
-        };
+            self.ahead.fill(shared, &mut st, &mut self.snapshot, t);
+            popped = self.ahead.take_filled();
+            next_backoff = st.queue.next_backoff_expiry();
+        }
         match popped {
-            Some(q) => {
+            Some((q, nominated)) => {
                 binding::schedule_one(
                     shared,
                     &self.background,
                     &mut self.algorithm,
                     &mut self.snapshot,
+                    &mut self.ahead,
+                    &nominated,
                     q,
                 );
                 None

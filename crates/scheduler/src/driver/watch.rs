@@ -10,7 +10,7 @@ use core_types::apps_v1::{ReplicaSet, StatefulSet};
 use core_types::core_v1::{Namespace, Node, Pod, ReplicationController, Service};
 use core_types::policy_v1::PodDisruptionBudget;
 use core_types::{DynamicObject, ObjectMeta, Resource, StaticResource};
-use futures::StreamExt;
+use futures::{FutureExt as _, StreamExt};
 use serde::de::DeserializeOwned;
 use tokio::task::JoinHandle;
 
@@ -18,7 +18,11 @@ use super::{Shared, State, events};
 use crate::error::DriverError;
 use crate::framework::{pod_key, pod_key_of};
 
-type OnEvent<K> = fn(&Shared, WatchEvent<K>);
+/// Handles a run of events (drains the vector).
+type OnEvents<K> = fn(&Shared, &mut Vec<WatchEvent<K>>);
+
+/// At most this many events that are ready at once go to a handler together.
+const MAX_RUN: usize = 256;
 type OnList<K> = fn(&Shared, Listed<K>);
 
 /// A full list of a kind, as the event handlers get it.
@@ -60,8 +64,8 @@ pub(super) async fn start(shared: &Arc<Shared>) -> Result<Vec<JoinHandle<()>>, D
         key: pod_key_of,
         holds: events::holds_pod,
     };
-    tasks.push(spawn_kind::<Node>(shared, on_node, events::nodes_relisted, Some(nodes)).await?);
-    tasks.push(spawn_kind::<Pod>(shared, on_pod, events::pods_relisted, Some(pods)).await?);
+    tasks.push(spawn_kind::<Node>(shared, on_nodes, events::nodes_relisted, Some(nodes)).await?);
+    tasks.push(spawn_kind::<Pod>(shared, on_pods, events::pods_relisted, Some(pods)).await?);
     if shared.watch_cluster_objects {
         tasks.push(
             spawn_kind::<Namespace>(
@@ -121,27 +125,37 @@ pub(super) async fn start(shared: &Arc<Shared>) -> Result<Vec<JoinHandle<()>>, D
     Ok(tasks)
 }
 
-fn on_node(shared: &Shared, e: WatchEvent<Node>) {
-    match e {
-        WatchEvent::Added(n) | WatchEvent::Modified(n) => events::node_upsert(shared, n),
-        WatchEvent::Deleted(n) => events::node_delete(shared, &n.metadata.name),
-        WatchEvent::Bookmark { .. } => {}
+fn on_nodes(shared: &Shared, events: &mut Vec<WatchEvent<Node>>) {
+    for e in events.drain(..) {
+        match e {
+            WatchEvent::Added(n) | WatchEvent::Modified(n) => events::node_upsert(shared, n),
+            WatchEvent::Deleted(n) => events::node_delete(shared, &n.metadata.name),
+            WatchEvent::Bookmark { .. } => {}
+        }
     }
 }
 
-fn on_pod(shared: &Shared, e: WatchEvent<Pod>) {
-    match e {
-        WatchEvent::Added(p) | WatchEvent::Modified(p) => events::pod_upsert(shared, p),
-        WatchEvent::Deleted(p) => events::pod_delete(shared, &pod_key(&p)),
-        WatchEvent::Bookmark { .. } => {}
-    }
+/// Pods come in runs (creations, bindings): their infos are built first, then the run
+/// is applied under one lock.
+fn on_pods(shared: &Shared, events: &mut Vec<WatchEvent<Pod>>) {
+    let changes = events.drain(..).filter_map(|e| match e {
+        WatchEvent::Added(p) | WatchEvent::Modified(p) => {
+            Some(events::PodChange::upsert(shared, p))
+        }
+        WatchEvent::Deleted(p) => Some(events::PodChange::delete(shared, pod_key(&p))),
+        WatchEvent::Bookmark { .. } => None,
+    });
+    let changes: Vec<events::PodChange> = changes.collect();
+    events::pods_changed(shared, changes);
 }
 
-fn simple<K>(shared: &Shared, e: WatchEvent<K>, apply: fn(&Shared, &K, bool)) {
-    match e {
-        WatchEvent::Added(o) | WatchEvent::Modified(o) => apply(shared, &o, false),
-        WatchEvent::Deleted(o) => apply(shared, &o, true),
-        WatchEvent::Bookmark { .. } => {}
+fn simple<K>(shared: &Shared, events: &mut Vec<WatchEvent<K>>, apply: fn(&Shared, &K, bool)) {
+    for e in events.drain(..) {
+        match e {
+            WatchEvent::Added(o) | WatchEvent::Modified(o) => apply(shared, &o, false),
+            WatchEvent::Deleted(o) => apply(shared, &o, true),
+            WatchEvent::Bookmark { .. } => {}
+        }
     }
 }
 
@@ -153,7 +167,7 @@ fn list_simple<K>(shared: &Shared, listed: Listed<K>, apply: fn(&Shared, &K, boo
 
 async fn spawn_kind<K>(
     shared: &Arc<Shared>,
-    on_event: OnEvent<K>,
+    on_events: OnEvents<K>,
     on_list: OnList<K>,
     known: Option<Known>,
 ) -> Result<JoinHandle<()>, DriverError>
@@ -166,7 +180,7 @@ where
     on_list(shared, Listed::all(list.items, known));
     let shared = shared.clone();
     Ok(tokio::spawn(watch_loop(
-        shared, api, rv, on_event, on_list, known,
+        shared, api, rv, on_events, on_list, known,
     )))
 }
 
@@ -231,7 +245,7 @@ async fn watch_loop<K>(
     shared: Arc<Shared>,
     api: Api<K>,
     mut rv: String,
-    on_event: OnEvent<K>,
+    on_events: OnEvents<K>,
     on_list: OnList<K>,
     known: Option<Known>,
 ) where
@@ -249,7 +263,9 @@ async fn watch_loop<K>(
         let mut progressed = false;
         match api.watch(&params).await {
             Ok(mut stream) => {
-                while let Some(item) = stream.next().await {
+                let mut run = Vec::new();
+                let mut next = stream.next().await;
+                while let Some(item) = next {
                     match item {
                         Ok(WatchEvent::Bookmark { resource_version }) => {
                             progressed |= resource_version != rv;
@@ -260,7 +276,7 @@ async fn watch_loop<K>(
                                 rv = o.meta().resource_version.clone();
                             }
                             progressed = true;
-                            on_event(&shared, event);
+                            run.push(event);
                         }
                         Err(e) if e.is_gone() => {
                             relist = !progressed;
@@ -270,6 +286,23 @@ async fn watch_loop<K>(
                             tracing::warn!(kind = %api.resource().kind, error = %e, "watch error");
                         }
                     }
+                    // Events already delivered join the run; the run is handled
+                    // before waiting for more.
+                    next = match stream.next().now_or_never() {
+                        Some(more) if run.len() < MAX_RUN => more,
+                        ready => {
+                            if !run.is_empty() {
+                                on_events(&shared, &mut run);
+                            }
+                            match ready {
+                                Some(more) => more,
+                                None => stream.next().await,
+                            }
+                        }
+                    };
+                }
+                if !run.is_empty() {
+                    on_events(&shared, &mut run);
                 }
             }
             Err(e) => {
