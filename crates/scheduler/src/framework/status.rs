@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::mem::ManuallyDrop;
 use std::sync::Arc;
 
 use smallvec::SmallVec;
@@ -59,8 +60,25 @@ impl fmt::Display for Code {
 pub struct Status {
     code: Code,
     /// Reasons and plugin, boxed: a filter answers for every node it sees, and a
-    /// success (the common answer) is then two words with nothing to drop.
-    detail: Option<Box<Detail>>,
+    /// success (the common answer) is then two words with nothing to drop. Dropped by
+    /// hand (see `Drop`), so that dropping a success inlines to one test.
+    detail: ManuallyDrop<Option<Box<Detail>>>,
+}
+
+impl Drop for Status {
+    #[inline]
+    fn drop(&mut self) {
+        if let Some(detail) = self.detail.take() {
+            drop_detail(detail);
+        }
+    }
+}
+
+/// Out of line: the drop glue of a detail is large, and a status usually has none.
+#[cold]
+#[inline(never)]
+fn drop_detail(detail: Box<Detail>) {
+    drop(detail);
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -100,10 +118,10 @@ impl Status {
     pub fn new(code: Code, reason: impl Into<Cow<'static, str>>) -> Self {
         Status {
             code,
-            detail: Some(Box::new(Detail {
+            detail: ManuallyDrop::new(Some(Box::new(Detail {
                 reasons: smallvec::smallvec![reason.into()],
                 plugin: None,
-            })),
+            }))),
         }
     }
 
@@ -111,18 +129,21 @@ impl Status {
     pub fn with_reasons(code: Code, reasons: Vec<Cow<'static, str>>) -> Self {
         Status {
             code,
-            detail: (!reasons.is_empty()).then(|| {
+            detail: ManuallyDrop::new((!reasons.is_empty()).then(|| {
                 Box::new(Detail {
                     reasons: SmallVec::from_vec(reasons),
                     plugin: None,
                 })
-            }),
+            })),
         }
     }
 
     /// A status with a code and no reason (e.g. `Skip`).
     pub const fn code_only(code: Code) -> Self {
-        Status { code, detail: None }
+        Status {
+            code,
+            detail: ManuallyDrop::new(None),
+        }
     }
 
     /// `Skip`.
