@@ -47,6 +47,19 @@ struct Types<'a> {
     kind: Option<Cow<'a, str>>,
 }
 
+/// True when `json` opens with exactly `{"apiVersion":"<api_version>","kind":"<kind>"`
+/// then `,` or `}`, as encoders that write the type fields first (this project's, Go's)
+/// do: the object is of that kind without a scan of the whole document for them.
+fn opens_with_types(json: &[u8], api_version: &str, kind: &str) -> bool {
+    let rest = json
+        .strip_prefix(b"{\"apiVersion\":\"".as_slice())
+        .and_then(|r| r.strip_prefix(api_version.as_bytes()))
+        .and_then(|r| r.strip_prefix(b"\",\"kind\":\"".as_slice()))
+        .and_then(|r| r.strip_prefix(kind.as_bytes()))
+        .and_then(|r| r.strip_prefix(b"\"".as_slice()));
+    matches!(rest, Some([b',' | b'}', ..]))
+}
+
 impl RawObject {
     /// The object encoded as `json` (not checked here: [`decode`](Self::decode) does).
     pub fn new(json: impl Into<Bytes>) -> Self {
@@ -84,12 +97,25 @@ impl RawObject {
         &self,
         resource: &ApiResource,
     ) -> Result<K, ClientError> {
+        let api_version = resource.api_version();
+        if !opens_with_types(&self.json, &api_version, &resource.kind) {
+            self.check_types(resource, &api_version)?;
+        }
+        let mut obj: K = core_types::decode::from_slice(&self.json)?;
+        if let Some(rv) = &self.resource_version {
+            rv.clone_into(&mut obj.meta_mut().resource_version);
+        }
+        Ok(obj)
+    }
+
+    /// Reads `apiVersion` and `kind` wherever they are; an error if they name another
+    /// kind than `resource`.
+    fn check_types(&self, resource: &ApiResource, api_version: &str) -> Result<(), ClientError> {
         let types: Types<'_> =
             serde_json::from_slice(&self.json).map_err(|e| ClientError::Decode {
                 path: String::new(),
                 message: format!("not a JSON object: {e}"),
             })?;
-        let api_version = resource.api_version();
         let kind = types.kind.unwrap_or_default();
         let found_version = types.api_version.unwrap_or_default();
         if (!kind.is_empty() && kind != resource.kind)
@@ -103,11 +129,7 @@ impl RawObject {
                 ),
             });
         }
-        let mut obj: K = core_types::decode::from_slice(&self.json)?;
-        if let Some(rv) = &self.resource_version {
-            rv.clone_into(&mut obj.meta_mut().resource_version);
-        }
-        Ok(obj)
+        Ok(())
     }
 
     /// `stream`'s events with their objects encoded (for a source that only has them
@@ -147,6 +169,45 @@ mod tests {
             matches!(&wrong, ClientError::Decode { message, .. } if message.contains("found v1 Pod")),
             "{wrong:?}"
         );
+    }
+
+    #[test]
+    fn the_kind_is_checked_wherever_the_type_fields_are() {
+        assert!(opens_with_types(
+            br#"{"apiVersion":"v1","kind":"Pod","x":1}"#,
+            "v1",
+            "Pod"
+        ));
+        assert!(opens_with_types(
+            br#"{"apiVersion":"v1","kind":"Pod"}"#,
+            "v1",
+            "Pod"
+        ));
+        // Not the shape the shortcut knows: the full check decides.
+        for json in [
+            r#"{"apiVersion":"v1","kind":"Pods"}"#,
+            r#"{"apiVersion":"v1","kind":"PodX","metadata":{}}"#,
+            r#"{"kind":"Pod","apiVersion":"v1"}"#,
+            r#"{ "apiVersion":"v1","kind":"Pod"}"#,
+            r#"{"apiVersion":"v1","kind":"Pod""#,
+        ] {
+            assert!(!opens_with_types(json.as_bytes(), "v1", "Pod"), "{json}");
+        }
+        let reordered =
+            RawObject::new(r#"{"kind":"Pod","apiVersion":"v1","metadata":{"name":"a"}}"#);
+        assert_eq!(
+            reordered
+                .decode::<Pod>(Pod::resource())
+                .unwrap()
+                .metadata
+                .name,
+            "a"
+        );
+        let other = RawObject::new(r#"{"apiVersion":"v1","kind":"Node","metadata":{"name":"a"}}"#);
+        let err = other.decode::<Pod>(Pod::resource()).unwrap_err();
+        assert!(err.to_string().contains("found v1 Node"), "{err}");
+        let longer = RawObject::new(r#"{"apiVersion":"v1","kind":"PodX","metadata":{"name":"a"}}"#);
+        assert!(longer.decode::<Pod>(Pod::resource()).is_err());
     }
 
     #[test]
