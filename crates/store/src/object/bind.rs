@@ -5,7 +5,7 @@
 //! the top level, `spec` and `status` are split into fields; everything else (metadata,
 //! containers, ...) is carried over as the raw bytes it was stored as.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 use client::ClientError;
 use core_types::core_v1::Pod;
@@ -89,9 +89,6 @@ struct Metadata {
     deletion_timestamp: Option<IgnoredAny>,
 }
 
-/// An object's fields, the values left as raw JSON.
-type RawFields<'a> = BTreeMap<String, &'a RawValue>;
-
 /// Reads the stored pod and, when it can be bound, returns it bound to `node`.
 fn patch(stored: &[u8], node: &str) -> Result<Current, ClientError> {
     let mut top: RawFields<'_> = serde_json::from_slice(stored).map_err(corrupt)?;
@@ -103,7 +100,7 @@ fn patch(stored: &[u8], node: &str) -> Result<Current, ClientError> {
             return Ok(Current::Deleting);
         }
     }
-    let mut spec = object_fields(top.get("spec").copied())?;
+    let mut spec = RawFields::of_object(top.get("spec"))?;
     let bound = spec
         .get("nodeName")
         .and_then(|v| serde_json::from_str::<Option<String>>(v.get()).ok())
@@ -113,10 +110,10 @@ fn patch(stored: &[u8], node: &str) -> Result<Current, ClientError> {
         return Ok(Current::Bound(bound));
     }
     let node_name = serde_json::value::to_raw_value(node).map_err(encode_error)?;
-    spec.insert("nodeName".to_owned(), &node_name);
+    spec.set("nodeName", &node_name);
     let spec = serde_json::value::to_raw_value(&spec).map_err(encode_error)?;
 
-    let status = object_fields(top.get("status").copied())?;
+    let mut status = RawFields::of_object(top.get("status"))?;
     let conditions: Vec<Value> = match status.get("conditions") {
         Some(raw) => match serde_json::from_str(raw.get()) {
             Ok(Value::Array(list)) => list,
@@ -126,26 +123,102 @@ fn patch(stored: &[u8], node: &str) -> Result<Current, ClientError> {
     };
     let conditions =
         serde_json::value::to_raw_value(&scheduled(conditions)).map_err(encode_error)?;
-    let mut status = status;
-    status.insert("conditions".to_owned(), &conditions);
+    status.set("conditions", &conditions);
     let status = serde_json::value::to_raw_value(&status).map_err(encode_error)?;
 
-    top.insert("spec".to_owned(), &spec);
-    top.insert("status".to_owned(), &status);
+    top.set("spec", &spec);
+    top.set("status", &status);
     super::codec::to_vec_exact(&top).map(Current::Patched)
 }
 
-/// The fields of an object value; empty when absent or not an object (it is then
-/// replaced by an object, as a merge would).
-fn object_fields(raw: Option<&RawValue>) -> Result<RawFields<'_>, ClientError> {
-    let Some(raw) = raw else {
-        return Ok(RawFields::new());
-    };
-    let text = raw.get().trim_start();
-    if !text.starts_with('{') {
-        return Ok(RawFields::new());
+/// An object's fields in their stored order, the values left as raw JSON and the keys
+/// borrowed (unless they need unescaping): binding rewrites two fields of two levels
+/// and carries everything else over as it was.
+struct RawFields<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+
+impl<'a> RawFields<'a> {
+    /// The fields of an object value; none when absent or not an object (it is then
+    /// replaced by an object, as a merge would).
+    fn of_object(raw: Option<&'a RawValue>) -> Result<Self, ClientError> {
+        match raw {
+            Some(raw) if raw.get().trim_start().starts_with('{') => {
+                serde_json::from_str(raw.get()).map_err(corrupt)
+            }
+            _ => Ok(RawFields(Vec::new())),
+        }
     }
-    serde_json::from_str(raw.get()).map_err(corrupt)
+
+    fn get(&self, key: &str) -> Option<&'a RawValue> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v)
+    }
+
+    /// Sets `key`: in place when present (its last occurrence, the one decoders
+    /// read), else appended.
+    fn set(&mut self, key: &'static str, value: &'a RawValue) {
+        match self.0.iter().rposition(|(k, _)| k == key) {
+            Some(i) => self.0[i].1 = value,
+            None => self.0.push((Cow::Borrowed(key), value)),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawFields<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Fields<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Fields<'a> {
+            type Value = RawFields<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<Self::Value, M::Error> {
+                let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(Key(key)) = map.next_key()? {
+                    fields.push((key, map.next_value::<&'de RawValue>()?));
+                }
+                Ok(RawFields(fields))
+            }
+        }
+        deserializer.deserialize_map(Fields(std::marker::PhantomData))
+    }
+}
+
+impl serde::Serialize for RawFields<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        // A repeated key is written once, with its last value (the one decoders read).
+        let mut map = serializer.serialize_map(None)?;
+        for (i, (key, value)) in self.0.iter().enumerate() {
+            if !self.0[i + 1..].iter().any(|(k, _)| k == key) {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// A map key, borrowed from the input when it has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for KeyVisitor<'a> {
+            type Value = Key<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor(std::marker::PhantomData))
+    }
 }
 
 /// The conditions with `PodScheduled: True` (added, or flipped with a new transition
@@ -205,6 +278,20 @@ mod tests {
         assert_eq!(conds.len(), 2);
         assert_eq!(conds[1]["type"], "PodScheduled");
         assert_eq!(conds[1]["status"], "True");
+    }
+
+    #[test]
+    fn fields_keep_their_order_and_escaped_or_repeated_keys_survive() {
+        let stored = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},
+            "spec":{"z":1,"a\u0062":2,"containers":[],"z":3},"status":{}}"#;
+        let Current::Patched(v) = patch(stored.as_bytes(), "n1").unwrap() else {
+            panic!("not patched");
+        };
+        let text = String::from_utf8(v).unwrap();
+        assert!(
+            text.starts_with(r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"ab":2,"containers":[],"z":3,"nodeName":"n1"}"#),
+            "{text}"
+        );
     }
 
     #[test]
