@@ -190,11 +190,17 @@ impl<K: Resource> Api<K> {
     /// Creates an object; returns it as stored.
     pub async fn create(&self, params: &PostParams, obj: &K) -> Result<K, ClientError> {
         let obj = self.encode(obj)?;
-        let created = self
-            .client
-            .create(&self.resource, self.namespace(), obj, params)
-            .await?;
-        self.decode(created)
+        if TypeId::of::<K>() == TypeId::of::<DynamicObject>() {
+            let created = self
+                .client
+                .create(&self.resource, self.namespace(), obj, params)
+                .await?;
+            return self.decode(created);
+        }
+        self.client
+            .create_raw(&self.resource, self.namespace(), obj, params)
+            .await?
+            .decode(&self.resource)
     }
 
     /// Replaces an object (optimistic concurrency on its resourceVersion when set).

@@ -75,6 +75,22 @@ pub trait Client: Send + Sync + 'static {
         params: &PostParams,
     ) -> Result<DynamicObject, ClientError>;
 
+    /// Like [`create`](Self::create), with the object as stored handed back in its JSON
+    /// encoding, so a typed caller ([`Api::create`](crate::Api::create)) decodes it
+    /// once, straight into its type. The default encodes `create`'s answer; an
+    /// implementation that has the encoding at hand (the store, an HTTP answer) hands
+    /// those bytes over instead.
+    async fn create_raw(
+        &self,
+        resource: &ApiResource,
+        namespace: Option<&str>,
+        object: DynamicObject,
+        params: &PostParams,
+    ) -> Result<RawObject, ClientError> {
+        let created = self.create(resource, namespace, object, params).await?;
+        RawObject::encode(&created)
+    }
+
     /// Replaces an object (PUT). A non-empty `metadata.resourceVersion` must be the
     /// current one, else [`ClientError::Conflict`]; an empty one replaces whatever is
     /// there. Changes to `status` are ignored (use [`replace_status`](Self::replace_status)).

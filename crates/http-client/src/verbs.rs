@@ -25,6 +25,23 @@ fn json_body(value: &impl serde::Serialize) -> Result<Option<(&'static str, Byte
 }
 
 impl HttpClient {
+    /// Where a create goes (a namespaced kind needs its namespace).
+    fn create_path(
+        &self,
+        resource: &ApiResource,
+        namespace: Option<&str>,
+        params: &PostParams,
+    ) -> Result<String, ClientError> {
+        if resource.is_namespaced() && namespace.is_none_or(str::is_empty) {
+            return Err(ClientError::bad_request(format!(
+                "{} is namespaced: the request needs a namespace",
+                resource.kind
+            )));
+        }
+        let path = url::collection(resource, namespace)?;
+        Ok(format!("{path}{}", Query::post(params).as_str()))
+    }
+
     async fn object_call(
         &self,
         resource: &ApiResource,
@@ -120,16 +137,28 @@ impl Client for HttpClient {
         object: DynamicObject,
         params: &PostParams,
     ) -> Result<DynamicObject, ClientError> {
-        if resource.is_namespaced() && namespace.is_none_or(str::is_empty) {
-            return Err(ClientError::bad_request(format!(
-                "{} is namespaced: the request needs a namespace",
-                resource.kind
-            )));
-        }
-        let path = url::collection(resource, namespace)?;
-        let path = format!("{path}{}", Query::post(params).as_str());
+        let path = self.create_path(resource, namespace, params)?;
         self.object_call(resource, Method::POST, &path, json_body(&object)?)
             .await
+    }
+
+    async fn create_raw(
+        &self,
+        resource: &ApiResource,
+        namespace: Option<&str>,
+        object: DynamicObject,
+        params: &PostParams,
+    ) -> Result<RawObject, ClientError> {
+        let path = self.create_path(resource, namespace, params)?;
+        let body = json_body(&object)?;
+        let (_, bytes) = self
+            .send(&Call {
+                method: Method::POST,
+                path: &path,
+                body,
+            })
+            .await?;
+        Ok(RawObject::new(bytes))
     }
 
     async fn replace(

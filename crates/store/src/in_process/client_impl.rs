@@ -64,6 +64,18 @@ impl Client for InProcessClient {
             .await
     }
 
+    async fn create_raw(
+        &self,
+        resource: &ApiResource,
+        namespace: Option<&str>,
+        object: DynamicObject,
+        params: &PostParams,
+    ) -> Result<RawObject, ClientError> {
+        self.objects()
+            .create_raw(resource, namespace, object, params)
+            .await
+    }
+
     async fn replace(
         &self,
         resource: &ApiResource,

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use client::{
     Client, ClientError, DeleteOutcome, DeleteParams, ListParams, ObjectList, Patch, PatchParams,
-    PostParams, WatchParams, WatchStream,
+    PostParams, RawObject, WatchParams, WatchStream,
 };
 use core_types::{ApiResource, DynamicObject};
 
@@ -46,6 +46,16 @@ impl Client for ObjectStore {
         params: &PostParams,
     ) -> Result<DynamicObject, ClientError> {
         ObjectStore::create(self, resource, namespace, object, params).await
+    }
+
+    async fn create_raw(
+        &self,
+        resource: &ApiResource,
+        namespace: Option<&str>,
+        object: DynamicObject,
+        params: &PostParams,
+    ) -> Result<RawObject, ClientError> {
+        ObjectStore::create_raw(self, resource, namespace, object, params).await
     }
 
     async fn replace(

@@ -1,6 +1,7 @@
 //! Create.
 
-use client::{ClientError, PostParams};
+use bytes::Bytes;
+use client::{ClientError, PostParams, RawObject};
 use core_types::validation::{FieldError, FieldPath, ValidationErrors};
 use core_types::{ApiResource, DynamicObject, Scope, Time};
 
@@ -17,9 +18,41 @@ impl ObjectStore {
         &self,
         resource: &ApiResource,
         namespace: Option<&str>,
-        mut obj: DynamicObject,
+        obj: DynamicObject,
         params: &PostParams,
     ) -> Result<DynamicObject, ClientError> {
+        Ok(self
+            .create_stored(resource, namespace, obj, params)
+            .await?
+            .object)
+    }
+
+    /// [`create`](Self::create), also handing back the object as stored, encoded
+    /// (what a typed client decodes without a detour through a JSON value).
+    pub async fn create_raw(
+        &self,
+        resource: &ApiResource,
+        namespace: Option<&str>,
+        obj: DynamicObject,
+        params: &PostParams,
+    ) -> Result<RawObject, ClientError> {
+        let created = self.create_stored(resource, namespace, obj, params).await?;
+        match created.stored {
+            Some(value) => Ok(RawObject::with_resource_version(
+                value,
+                created.object.metadata.resource_version,
+            )),
+            None => RawObject::encode(&created.object),
+        }
+    }
+
+    async fn create_stored(
+        &self,
+        resource: &ApiResource,
+        namespace: Option<&str>,
+        mut obj: DynamicObject,
+        params: &PostParams,
+    ) -> Result<Created, ClientError> {
         let namespace = namespace.filter(|ns| !ns.is_empty());
         if resource.scope == Scope::Cluster && namespace.is_some() {
             return Err(ClientError::bad_request(format!(
@@ -68,17 +101,23 @@ impl ObjectStore {
             let key = ObjectKey::new(resource, namespace.as_deref(), &name)
                 .map_err(|e| invalid_name(resource, &name, e))?
                 .to_string();
-            let value = encode(&mut obj)?;
+            let value = Bytes::from(encode(&mut obj)?);
             if params.dry_run {
-                return Ok(obj);
+                return Ok(Created {
+                    object: obj,
+                    stored: None,
+                });
             }
             let txn = Txn::new()
                 .when(Compare::mod_revision(key.clone(), 0))
-                .then(Op::put(key, value));
+                .then(Op::put(key, value.clone()));
             match self.kv.txn(txn).await.map_err(storage_error)? {
                 TxnResponse::Succeeded { revision, .. } => {
                     obj.metadata.resource_version = revision.to_string();
-                    return Ok(obj);
+                    return Ok(Created {
+                        object: obj,
+                        stored: Some(value),
+                    });
                 }
                 TxnResponse::Failed { .. } if generated => continue,
                 TxnResponse::Failed { .. } => {
@@ -88,6 +127,12 @@ impl ObjectStore {
         }
         Err(ClientError::already_exists(resource, &obj.metadata.name))
     }
+}
+
+/// A created object, and its stored encoding (none for a dry run).
+struct Created {
+    object: DynamicObject,
+    stored: Option<Bytes>,
 }
 
 /// A name that cannot be stored is an invalid `metadata.name` (or namespace).
