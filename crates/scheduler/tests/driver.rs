@@ -293,3 +293,91 @@ async fn a_reservation_taken_back_frees_room_for_the_next_cycle() {
     assert_eq!(stats.unschedulable, 0, "{stats:?}");
     task.abort();
 }
+
+/// Pauses the scheduler from Reserve of the pod named `first`: the next pod has been
+/// popped ahead by then.
+struct PauseAtReserve(Arc<std::sync::OnceLock<InClusterScheduler>>);
+
+impl scheduler::Plugin for PauseAtReserve {
+    fn name(&self) -> &str {
+        "PauseAtReserve"
+    }
+    fn as_reserve(&self) -> Option<&dyn scheduler::ReservePlugin> {
+        Some(self)
+    }
+}
+
+impl scheduler::ReservePlugin for PauseAtReserve {
+    fn reserve(
+        &self,
+        _: &mut scheduler::CycleState,
+        pod: &scheduler::PodInfo,
+        _: &str,
+    ) -> scheduler::Status {
+        if pod.name() == "first" {
+            if let Some(s) = self.0.get() {
+                s.pause();
+            }
+        }
+        scheduler::Status::success()
+    }
+    fn unreserve(&self, _: &mut scheduler::CycleState, _: &scheduler::PodInfo, _: &str) {}
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_pod_popped_ahead_goes_back_to_the_queue_on_pause() {
+    let c = client();
+    let nodes: Api<Node> = Api::all(c.clone());
+    nodes
+        .create(&PostParams::default(), &node("n0", 4000, 8 * GI))
+        .await
+        .unwrap();
+    let pods: Api<Pod> = Api::namespaced(c.clone(), "default");
+    for p in [
+        with_priority(pod("first", 100, GI), 10),
+        with_priority(pod("second", 100, GI), 1),
+    ] {
+        let mut p = p;
+        p.metadata.uid.clear();
+        pods.create(&PostParams::default(), &p).await.unwrap();
+    }
+    let handle = Arc::new(std::sync::OnceLock::new());
+    let mut registry = scheduler::Registry::default();
+    let h = handle.clone();
+    registry
+        .register("PauseAtReserve", move |_, _| {
+            Ok(Arc::new(PauseAtReserve(h.clone())))
+        })
+        .unwrap();
+    let config = scheduler::SchedulerConfiguration::from_yaml(
+        "profiles:\n- schedulerName: default-scheduler\n  plugins:\n    reserve:\n      enabled: [{name: PauseAtReserve}]\n",
+    )
+    .unwrap();
+    let sched = InClusterScheduler::builder(c.clone())
+        .dedicated_thread(false)
+        .registry(registry)
+        .config(config)
+        .build()
+        .unwrap();
+    assert!(handle.set(sched.clone()).is_ok());
+    let runner = sched.clone();
+    let task = tokio::spawn(async move { runner.run(futures::future::pending::<()>()).await });
+    wait_until("the first pod bound", || async {
+        pods.get("first").await.unwrap().spec.node_name == "n0"
+    })
+    .await;
+    // Paused with "second" popped ahead: it is back in the queue, not held in flight.
+    let probe = sched.clone();
+    wait_until("the second pod queued again", || {
+        let s = probe.clone();
+        async move { s.inspect(|_, q| q.active_len() == 1 && q.in_flight_len() == 0) }
+    })
+    .await;
+    assert!(pods.get("second").await.unwrap().spec.node_name.is_empty());
+    sched.resume();
+    wait_until("the second pod bound", || async {
+        pods.get("second").await.unwrap().spec.node_name == "n0"
+    })
+    .await;
+    task.abort();
+}

@@ -339,7 +339,8 @@ impl Cache {
                 // The node holds the confirmed version from now on, so the assumed
                 // one is freed (a new node version: snapshots pick it up).
                 if let Some(n) = self.touch(node) {
-                    n.replace_pod(&info);
+                    let replaced = n.replace_pod(&info);
+                    debug_assert!(replaced, "an assumed pod is on its node");
                 }
                 if let Some(state) = self.pods.get_mut(&key) {
                     state.assumed = false;

@@ -71,6 +71,15 @@ impl Ahead {
         self.next.take()
     }
 
+    /// Gives the pod popped ahead back to the queue (the loop pauses or stops: its
+    /// snapshot would be stale by the time it runs).
+    pub(super) fn give_back(&mut self, shared: &Shared) {
+        if let Some((q, _)) = self.next.take() {
+            shared.lock().queue.unpop(q);
+        }
+        self.stale = false;
+    }
+
     /// The cache changed under the pod popped ahead.
     pub(super) fn mark_stale(&mut self) {
         self.stale = self.next.is_some();

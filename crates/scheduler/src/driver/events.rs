@@ -166,7 +166,7 @@ pub(super) fn pods_relisted(shared: &Shared, listed: Listed<Pod>) {
             .filter(|key| !listed.keys.contains(key))
             .collect()
     };
-    let changes: Vec<PodChange> = stale
+    let mut changes = stale
         .into_iter()
         .map(|key| PodChange::delete(shared, key))
         .chain(
@@ -174,9 +174,16 @@ pub(super) fn pods_relisted(shared: &Shared, listed: Listed<Pod>) {
                 .items
                 .into_iter()
                 .map(|p| PodChange::upsert(shared, p)),
-        )
-        .collect();
-    pods_changed(shared, changes);
+        );
+    // In runs, as a watch delivers them: the scheduling loop is not held up for the
+    // whole list.
+    loop {
+        let run: Vec<PodChange> = changes.by_ref().take(super::watch::MAX_RUN).collect();
+        if run.is_empty() {
+            break;
+        }
+        pods_changed(shared, run);
+    }
 }
 
 /// True if the cache or the queue holds exactly this version of the pod (`key`).

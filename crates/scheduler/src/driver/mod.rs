@@ -85,7 +85,11 @@ impl Shared {
                 self.take_finished(&mut st);
                 st.queue.done(key);
             }
-            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner().queue.done(key),
+            Err(std::sync::TryLockError::Poisoned(p)) => {
+                let mut st = p.into_inner();
+                self.take_finished(&mut st);
+                st.queue.done(key);
+            }
             Err(std::sync::TryLockError::WouldBlock) => {
                 let mut finished = self.finished.lock().unwrap_or_else(PoisonError::into_inner);
                 finished.push(key.to_owned());
@@ -302,15 +306,25 @@ impl InClusterScheduler {
 
 /// What the scheduling loop keeps between cycles.
 struct LoopState {
+    shared: Arc<Shared>,
     background: background::Background,
     algorithm: Algorithm,
     snapshot: Snapshot,
     ahead: ahead::Ahead,
 }
 
+impl Drop for LoopState {
+    /// The loop stopped (or its task was dropped): a pod popped ahead goes back to the
+    /// queue, so a later run schedules it.
+    fn drop(&mut self) {
+        self.ahead.give_back(&self.shared);
+    }
+}
+
 impl LoopState {
-    fn new(shared: &Shared, background: background::Background) -> Self {
+    fn new(shared: &Arc<Shared>, background: background::Background) -> Self {
         LoopState {
+            shared: shared.clone(),
             background,
             algorithm: Algorithm::new(shared.profiles.settings().percentage_of_nodes_to_score),
             snapshot: Snapshot::new(),
@@ -322,6 +336,7 @@ impl LoopState {
     fn step(&mut self, shared: &Arc<Shared>) -> Option<Duration> {
         let t = now();
         if shared.is_paused() {
+            self.ahead.give_back(shared);
             return Some(Duration::from_millis(10));
         }
         let mut popped = self.ahead.take(shared, &mut self.snapshot);

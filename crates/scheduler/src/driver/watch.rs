@@ -22,7 +22,7 @@ use crate::framework::{pod_key, pod_key_of};
 type OnEvents<K> = fn(&Shared, &mut Vec<WatchEvent<K>>);
 
 /// At most this many events that are ready at once go to a handler together.
-const MAX_RUN: usize = 256;
+pub(super) const MAX_RUN: usize = 256;
 type OnList<K> = fn(&Shared, Listed<K>);
 
 /// A full list of a kind, as the event handlers get it.

@@ -334,6 +334,19 @@ impl SchedulingQueue {
         Some(q)
     }
 
+    /// Puts back a pod that was popped but not attempted (its cycle did not run): it is
+    /// active again and the attempt is not counted. A pod deleted meanwhile is dropped.
+    pub fn unpop(&mut self, mut q: QueuedPodInfo) {
+        if self.in_flight.remove(&q.pod_info.key).is_some() {
+            q.attempts = q.attempts.saturating_sub(1);
+            if q.attempts == 0 {
+                q.initial_attempt = None;
+            }
+            self.push_active(q);
+        }
+        self.trim_events();
+    }
+
     /// The number of pods popped so far.
     pub fn scheduling_cycle(&self) -> u64 {
         self.cycle

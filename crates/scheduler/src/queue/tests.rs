@@ -32,6 +32,28 @@ fn pops_by_priority_then_age() {
 }
 
 #[test]
+fn a_pod_given_back_unattempted_is_active_again() {
+    let mut q = queue();
+    let t = Instant::now();
+    q.add(p("a", 0), t);
+    q.add(p("b", 0), t);
+    let a = q.pop(t).unwrap();
+    assert_eq!(a.attempts, 1);
+    q.unpop(a);
+    assert_eq!((q.active_len(), q.in_flight_len()), (2, 0));
+    let mut popped: Vec<QueuedPodInfo> = std::iter::from_fn(|| q.pop(t)).collect();
+    popped.sort_by(|x, y| x.pod_info.name().cmp(y.pod_info.name()));
+    assert_eq!(popped.len(), 2);
+    assert_eq!(popped[0].pod_info.name(), "a");
+    assert_eq!(popped[0].attempts, 1, "the given-back pop did not count");
+    // Deleted while popped: giving it back drops it.
+    let a = popped.remove(0);
+    q.delete(&a.pod_info.key);
+    q.unpop(a);
+    assert_eq!((q.active_len(), q.in_flight_len()), (0, 1));
+}
+
+#[test]
 fn backoff_doubles_up_to_the_maximum() {
     let mut q = queue();
     let t0 = Instant::now();
