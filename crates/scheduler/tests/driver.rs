@@ -213,32 +213,68 @@ async fn recovers_from_a_watch_cut_off_for_falling_behind() {
     task.abort();
 }
 
-/// Rejects at Reserve every pod whose name starts with `reject`.
-struct RejectAtReserve;
+/// A Reserve plugin that runs `hook` on each pod (its status is Reserve's answer).
+struct ReserveHook(Arc<dyn Fn(&scheduler::PodInfo) -> scheduler::Status + Send + Sync>);
 
-impl scheduler::Plugin for RejectAtReserve {
+impl scheduler::Plugin for ReserveHook {
     fn name(&self) -> &str {
-        "RejectAtReserve"
+        "ReserveHook"
     }
     fn as_reserve(&self) -> Option<&dyn scheduler::ReservePlugin> {
         Some(self)
     }
 }
 
-impl scheduler::ReservePlugin for RejectAtReserve {
+impl scheduler::ReservePlugin for ReserveHook {
     fn reserve(
         &self,
         _: &mut scheduler::CycleState,
         pod: &scheduler::PodInfo,
         _: &str,
     ) -> scheduler::Status {
-        if pod.name().starts_with("reject") {
-            scheduler::Status::error("rejected at reserve")
-        } else {
-            scheduler::Status::success()
-        }
+        (self.0)(pod)
     }
     fn unreserve(&self, _: &mut scheduler::CycleState, _: &scheduler::PodInfo, _: &str) {}
+}
+
+/// Node `n0` with `milli_cpu`, and pending pods (name, CPU, priority), created before a
+/// scheduler whose Reserve point runs `hook`; returns the pods' API and the scheduler.
+async fn reserve_hook_cluster(
+    milli_cpu: i64,
+    pending: [(&str, i64, i32); 2],
+    hook: impl Fn(&scheduler::PodInfo) -> scheduler::Status + Send + Sync + 'static,
+) -> (Api<Pod>, InClusterScheduler) {
+    let c = client();
+    let nodes: Api<Node> = Api::all(c.clone());
+    nodes
+        .create(&PostParams::default(), &node("n0", milli_cpu, 8 * GI))
+        .await
+        .unwrap();
+    let pods: Api<Pod> = Api::namespaced(c.clone(), "default");
+    for (name, cpu, priority) in pending {
+        let mut p = with_priority(pod(name, cpu, GI), priority);
+        p.metadata.uid.clear();
+        pods.create(&PostParams::default(), &p).await.unwrap();
+    }
+    let hook = ReserveHook(Arc::new(hook));
+    let mut registry = scheduler::Registry::default();
+    let shared = hook.0.clone();
+    registry
+        .register("ReserveHook", move |_, _| {
+            Ok(Arc::new(ReserveHook(shared.clone())))
+        })
+        .unwrap();
+    let config = scheduler::SchedulerConfiguration::from_yaml(
+        "profiles:\n- schedulerName: default-scheduler\n  plugins:\n    reserve:\n      enabled: [{name: ReserveHook}]\n",
+    )
+    .unwrap();
+    let sched = InClusterScheduler::builder(c)
+        .dedicated_thread(false)
+        .registry(registry)
+        .config(config)
+        .build()
+        .unwrap();
+    (pods, sched)
 }
 
 #[tokio::test(start_paused = true)]
@@ -246,35 +282,15 @@ async fn a_reservation_taken_back_frees_room_for_the_next_cycle() {
     // One node with room for one pod. The first pod (higher priority) is assumed,
     // then rejected at Reserve; the next pod, popped while the first was assumed,
     // must see the room given back and bind in its first attempt.
-    let c = client();
-    let nodes: Api<Node> = Api::all(c.clone());
-    nodes
-        .create(&PostParams::default(), &node("n0", 1000, 8 * GI))
-        .await
-        .unwrap();
-    let pods: Api<Pod> = Api::namespaced(c.clone(), "default");
-    for p in [
-        with_priority(pod("reject-me", 1000, GI), 10),
-        with_priority(pod("fits", 1000, GI), 1),
-    ] {
-        let mut p = p;
-        p.metadata.uid.clear();
-        pods.create(&PostParams::default(), &p).await.unwrap();
-    }
-    let mut registry = scheduler::Registry::default();
-    registry
-        .register("RejectAtReserve", |_, _| Ok(Arc::new(RejectAtReserve)))
-        .unwrap();
-    let config = scheduler::SchedulerConfiguration::from_yaml(
-        "profiles:\n- schedulerName: default-scheduler\n  plugins:\n    reserve:\n      enabled: [{name: RejectAtReserve}]\n",
-    )
-    .unwrap();
-    let sched = InClusterScheduler::builder(c.clone())
-        .dedicated_thread(false)
-        .registry(registry)
-        .config(config)
-        .build()
-        .unwrap();
+    let (pods, sched) =
+        reserve_hook_cluster(1000, [("reject-me", 1000, 10), ("fits", 1000, 1)], |pod| {
+            if pod.name().starts_with("reject") {
+                scheduler::Status::error("rejected at reserve")
+            } else {
+                scheduler::Status::success()
+            }
+        })
+        .await;
     let runner = sched.clone();
     let task = tokio::spawn(async move { runner.run(futures::future::pending::<()>()).await });
     wait_until("the fitting pod bound", || async {
@@ -294,71 +310,21 @@ async fn a_reservation_taken_back_frees_room_for_the_next_cycle() {
     task.abort();
 }
 
-/// Pauses the scheduler from Reserve of the pod named `first`: the next pod has been
-/// popped ahead by then.
-struct PauseAtReserve(Arc<std::sync::OnceLock<InClusterScheduler>>);
-
-impl scheduler::Plugin for PauseAtReserve {
-    fn name(&self) -> &str {
-        "PauseAtReserve"
-    }
-    fn as_reserve(&self) -> Option<&dyn scheduler::ReservePlugin> {
-        Some(self)
-    }
-}
-
-impl scheduler::ReservePlugin for PauseAtReserve {
-    fn reserve(
-        &self,
-        _: &mut scheduler::CycleState,
-        pod: &scheduler::PodInfo,
-        _: &str,
-    ) -> scheduler::Status {
-        if pod.name() == "first" {
-            if let Some(s) = self.0.get() {
-                s.pause();
-            }
-        }
-        scheduler::Status::success()
-    }
-    fn unreserve(&self, _: &mut scheduler::CycleState, _: &scheduler::PodInfo, _: &str) {}
-}
-
 #[tokio::test(start_paused = true)]
 async fn a_pod_popped_ahead_goes_back_to_the_queue_on_pause() {
-    let c = client();
-    let nodes: Api<Node> = Api::all(c.clone());
-    nodes
-        .create(&PostParams::default(), &node("n0", 4000, 8 * GI))
-        .await
-        .unwrap();
-    let pods: Api<Pod> = Api::namespaced(c.clone(), "default");
-    for p in [
-        with_priority(pod("first", 100, GI), 10),
-        with_priority(pod("second", 100, GI), 1),
-    ] {
-        let mut p = p;
-        p.metadata.uid.clear();
-        pods.create(&PostParams::default(), &p).await.unwrap();
-    }
-    let handle = Arc::new(std::sync::OnceLock::new());
-    let mut registry = scheduler::Registry::default();
+    // Reserve of "first" pauses the scheduler: "second" has been popped ahead by then.
+    let handle: Arc<std::sync::OnceLock<InClusterScheduler>> = Arc::default();
     let h = handle.clone();
-    registry
-        .register("PauseAtReserve", move |_, _| {
-            Ok(Arc::new(PauseAtReserve(h.clone())))
+    let (pods, sched) =
+        reserve_hook_cluster(4000, [("first", 100, 10), ("second", 100, 1)], move |pod| {
+            if pod.name() == "first" {
+                if let Some(s) = h.get() {
+                    s.pause();
+                }
+            }
+            scheduler::Status::success()
         })
-        .unwrap();
-    let config = scheduler::SchedulerConfiguration::from_yaml(
-        "profiles:\n- schedulerName: default-scheduler\n  plugins:\n    reserve:\n      enabled: [{name: PauseAtReserve}]\n",
-    )
-    .unwrap();
-    let sched = InClusterScheduler::builder(c.clone())
-        .dedicated_thread(false)
-        .registry(registry)
-        .config(config)
-        .build()
-        .unwrap();
+        .await;
     assert!(handle.set(sched.clone()).is_ok());
     let runner = sched.clone();
     let task = tokio::spawn(async move { runner.run(futures::future::pending::<()>()).await });

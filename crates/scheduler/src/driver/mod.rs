@@ -100,7 +100,10 @@ impl Shared {
 
     /// Hands the binding cycles that ended while the lock was busy to the queue.
     fn take_finished(&self, st: &mut State) {
-        if self.has_finished.swap(false, Ordering::Acquire) {
+        // A plain load first: every lock passes here, and the list is usually empty.
+        if self.has_finished.load(Ordering::Relaxed)
+            && self.has_finished.swap(false, Ordering::Acquire)
+        {
             let keys =
                 std::mem::take(&mut *self.finished.lock().unwrap_or_else(PoisonError::into_inner));
             for key in keys {
