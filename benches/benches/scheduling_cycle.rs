@@ -27,15 +27,12 @@ fn node(i: usize) -> Node {
         format!("zone-{}", i % 3),
     );
     let a = &mut n.status.allocatable;
-    a.insert("cpu".into(), Quantity::from_milli(4000));
+    a.insert("cpu", Quantity::from_milli(4000));
     a.insert(
-        "memory".into(),
+        "memory",
         Quantity::from_value(32 << 30, QuantityFormat::BinarySI),
     );
-    a.insert(
-        "pods".into(),
-        Quantity::from_value(110, QuantityFormat::DecimalSI),
-    );
+    a.insert("pods", Quantity::from_value(110, QuantityFormat::DecimalSI));
     n
 }
 
@@ -50,9 +47,9 @@ fn pod(name: String, node: Option<String>) -> Pod {
     };
     c.resources
         .requests
-        .insert("cpu".into(), Quantity::from_milli(100));
+        .insert("cpu", Quantity::from_milli(100));
     c.resources.requests.insert(
-        "memory".into(),
+        "memory",
         Quantity::from_value(500 << 20, QuantityFormat::BinarySI),
     );
     p.spec.containers.push(c);

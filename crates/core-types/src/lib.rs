@@ -43,6 +43,7 @@ mod int_or_string;
 mod meta;
 mod quantity;
 pub(crate) mod resource;
+mod resource_list;
 mod serde_util;
 mod time;
 
@@ -55,4 +56,5 @@ pub use meta::{
 };
 pub use quantity::{Quantity, QuantityFormat};
 pub use resource::{ApiResource, Resource, Scope, StaticResource, meta_field_value};
+pub use resource_list::ResourceList;
 pub use time::{MicroTime, Time};

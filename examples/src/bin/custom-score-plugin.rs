@@ -89,15 +89,12 @@ fn node(name: &str, energy: &str, milli_cpu: i64) -> Node {
     n.metadata.name = name.into();
     n.metadata.labels.insert("energy".into(), energy.into());
     let a = &mut n.status.allocatable;
-    a.insert("cpu".into(), Quantity::from_milli(milli_cpu));
+    a.insert("cpu", Quantity::from_milli(milli_cpu));
     a.insert(
-        "memory".into(),
+        "memory",
         Quantity::from_value(16 << 30, QuantityFormat::BinarySI),
     );
-    a.insert(
-        "pods".into(),
-        Quantity::from_value(110, QuantityFormat::DecimalSI),
-    );
+    a.insert("pods", Quantity::from_value(110, QuantityFormat::DecimalSI));
     n
 }
 
@@ -113,7 +110,7 @@ fn pod(name: &str, scheduler_name: &str) -> Pod {
     };
     c.resources
         .requests
-        .insert("cpu".into(), Quantity::from_milli(500));
+        .insert("cpu", Quantity::from_milli(500));
     p.spec.containers.push(c);
     p
 }

@@ -3,12 +3,11 @@
 //!
 //! Probes and lifecycle hooks are in `probe.rs`, security settings in `security.rs`.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::{Lifecycle, Probe, SecurityContext};
 use crate::quantity::Quantity;
+use crate::resource_list::ResourceList;
 use crate::serde_util::{is_false, is_zero_i32};
 
 /// One container of a pod (`spec.containers[]`, `spec.initContainers[]`).
@@ -396,11 +395,11 @@ pub struct SecretEnvSource {
 #[serde(rename_all = "camelCase")]
 pub struct ResourceRequirements {
     /// Upper bounds, by resource name (`cpu`, `memory`, `ephemeral-storage`, ...).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub limits: BTreeMap<String, Quantity>,
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
+    pub limits: ResourceList,
     /// Amounts reserved for scheduling; default to the limits when only those are given.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub requests: BTreeMap<String, Quantity>,
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
+    pub requests: ResourceList,
     /// Entries of `spec.resourceClaims` this container uses.
     #[serde(
         default,

@@ -1,14 +1,13 @@
 //! v1: Node, a machine (physical or virtual) that runs pods, and its spec and status types.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::meta::ObjectMeta;
 use crate::resource::resource;
 use crate::serde_util::{is_false, is_zero_i64};
-use crate::{Quantity, Time};
+use crate::{ResourceList, Time};
 
 /// A worker machine of the cluster. Cluster-scoped.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -156,11 +155,11 @@ pub struct ConfigMapNodeConfigSource {
 #[serde(rename_all = "camelCase")]
 pub struct NodeStatus {
     /// Total resources of the node (`cpu`, `memory`, `pods`, ...).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub capacity: BTreeMap<String, Quantity>,
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
+    pub capacity: ResourceList,
     /// Resources available to pods (capacity minus reservations).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub allocatable: BTreeMap<String, Quantity>,
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
+    pub allocatable: ResourceList,
     /// Deprecated lifecycle phase: `Pending`, `Running` or `Terminated`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub phase: String,
@@ -526,7 +525,7 @@ status:
         let mut status = NodeStatus::default();
         status
             .capacity
-            .insert("cpu".into(), Quantity::from_milli(4000));
+            .insert("cpu", crate::Quantity::from_milli(4000));
         let json = serde_json::to_value(&status).expect("encodes");
         assert!(json["capacity"]["cpu"].is_string());
         assert!(json.get("allocatable").is_none());

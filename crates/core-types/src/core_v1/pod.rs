@@ -16,8 +16,8 @@ use super::{
     Volume,
 };
 use crate::meta::ObjectMeta;
-use crate::quantity::Quantity;
 use crate::resource::resource;
+use crate::resource_list::ResourceList;
 use crate::serde_util::is_false;
 
 /// A pod: one or more containers scheduled together on a node, sharing network and
@@ -224,8 +224,8 @@ pub struct PodSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preemption_policy: Option<String>,
     /// Resources used by the pod's sandbox, set from the runtime class at admission.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub overhead: BTreeMap<String, Quantity>,
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
+    pub overhead: ResourceList,
     /// How the pod's replicas are spread over topology domains.
     #[serde(
         default,

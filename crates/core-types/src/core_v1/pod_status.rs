@@ -1,12 +1,10 @@
 //! v1: the observed state of a pod: `PodStatus`, `PodCondition`, `ContainerStatus`
 //! and container states.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::ResourceRequirements;
-use crate::quantity::Quantity;
+use crate::resource_list::ResourceList;
 use crate::serde_util::{is_false, is_zero_i32, is_zero_i64};
 use crate::time::Time;
 
@@ -190,8 +188,8 @@ pub struct ContainerStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started: Option<bool>,
     /// Resources the node allocated to the container.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub allocated_resources: BTreeMap<String, Quantity>,
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
+    pub allocated_resources: ResourceList,
     /// Requests and limits actually applied to the running container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<ResourceRequirements>,

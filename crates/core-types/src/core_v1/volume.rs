@@ -19,8 +19,8 @@ use super::{
     TypedLocalObjectReference, TypedObjectReference, VsphereVirtualDiskVolumeSource,
 };
 use crate::meta::ObjectMeta;
-use crate::quantity::Quantity;
 use crate::resource::resource;
+use crate::resource_list::ResourceList;
 use crate::selector::LabelSelector;
 use crate::time::Time;
 
@@ -55,8 +55,8 @@ resource! {
 #[serde(rename_all = "camelCase")]
 pub struct PersistentVolumeSpec {
     /// Size of the volume (`storage`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub capacity: BTreeMap<String, Quantity>,
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
+    pub capacity: ResourceList,
     /// A Google Compute Engine persistent disk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gce_persistent_disk: Option<GCEPersistentDiskVolumeSource>,
@@ -252,11 +252,11 @@ pub struct PersistentVolumeClaimSpec {
 #[serde(rename_all = "camelCase")]
 pub struct VolumeResourceRequirements {
     /// Upper bounds (`storage`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub limits: BTreeMap<String, Quantity>,
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
+    pub limits: ResourceList,
     /// Minimum amounts (`storage`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub requests: BTreeMap<String, Quantity>,
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
+    pub requests: ResourceList,
 }
 
 /// Observed state of a claim.
@@ -274,8 +274,8 @@ pub struct PersistentVolumeClaimStatus {
     )]
     pub access_modes: Vec<String>,
     /// Capacity of the bound volume.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub capacity: BTreeMap<String, Quantity>,
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
+    pub capacity: ResourceList,
     /// Conditions (`Resizing`, `FileSystemResizePending`, ...).
     #[serde(
         default,
@@ -284,8 +284,8 @@ pub struct PersistentVolumeClaimStatus {
     )]
     pub conditions: Vec<PersistentVolumeClaimCondition>,
     /// Resources allocated to the claim, possibly more than the capacity during a resize.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub allocated_resources: BTreeMap<String, Quantity>,
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
+    pub allocated_resources: ResourceList,
     /// Resize progress by resource: `ControllerResizeInProgress`,
     /// `ControllerResizeInfeasible`, `NodeResizePending`, `NodeResizeInProgress`,
     /// `NodeResizeInfeasible`.

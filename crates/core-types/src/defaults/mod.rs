@@ -35,9 +35,7 @@ mod volume;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
-
-use crate::Quantity;
+use crate::{Quantity, ResourceList};
 
 pub use core_kinds::NAMESPACE_NAME_LABEL;
 
@@ -71,7 +69,7 @@ fn default_opt_str(field: &mut Option<String>, value: &str) {
 /// Rounds every amount of a resource list up to a whole number of milli-units, as the
 /// API server does for compatibility (`0.1m` becomes `1m`). Amounts already on the milli
 /// scale, which is nearly all of them, are left untouched, written form included.
-fn round_resource_list(list: &mut BTreeMap<String, Quantity>) {
+fn round_resource_list(list: &mut ResourceList) {
     const NANOS_PER_MILLI: i128 = 1_000_000;
     for q in list.values_mut() {
         let nanos = q.nanos();

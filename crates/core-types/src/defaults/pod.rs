@@ -58,7 +58,9 @@ impl ApplyDefaults for Pod {
         for c in spec.containers.iter_mut().chain(&mut spec.init_containers) {
             let r = &mut c.resources;
             for (name, limit) in &r.limits {
-                r.requests.entry(name.clone()).or_insert(*limit);
+                if !r.requests.contains_key(name) {
+                    r.requests.insert(name, *limit);
+                }
             }
         }
         default_opt(&mut spec.enable_service_links, true);

@@ -357,10 +357,8 @@ mod tests {
         n.metadata.name = "n1".into();
         n.status
             .allocatable
-            .insert("cpu".into(), Quantity::from_milli(4000));
-        n.status
-            .allocatable
-            .insert("pods".into(), "110".parse().unwrap());
+            .insert("cpu", Quantity::from_milli(4000));
+        n.status.allocatable.insert("pods", "110".parse().unwrap());
         Arc::new(n)
     }
 
@@ -371,7 +369,7 @@ mod tests {
         if cpu > 0 {
             c.resources
                 .requests
-                .insert("cpu".into(), Quantity::from_milli(cpu));
+                .insert("cpu", Quantity::from_milli(cpu));
         }
         if port > 0 {
             c.ports.push(ContainerPort {

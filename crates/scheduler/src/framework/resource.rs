@@ -5,10 +5,8 @@
 //! units, as kube-scheduler counts them. Converted from [`Quantity`] once, when a pod or
 //! node enters the scheduler, so the hot path only adds and compares integers.
 
-use std::collections::BTreeMap;
-
-use core_types::Quantity;
 use core_types::core_v1::{Container, Pod};
+use core_types::{Quantity, ResourceList};
 
 /// The CPU a container without a CPU request counts as when nodes are scored (100m).
 pub const DEFAULT_MILLI_CPU_REQUEST: i64 = 100;
@@ -34,7 +32,7 @@ pub struct Resource {
 impl Resource {
     /// Reads a resource list (`requests`, `allocatable`): CPU in milli-units, the rest in
     /// whole units rounded up, as Kubernetes' `MilliValue` and `Value` do.
-    pub fn from_list(list: &BTreeMap<String, Quantity>) -> Self {
+    pub fn from_list(list: &ResourceList) -> Self {
         let mut r = Resource::default();
         for (name, q) in list {
             r.set(name, q);
@@ -231,12 +229,12 @@ mod tests {
     }
 
     fn container(cpu: Option<&str>, mem: Option<&str>) -> Container {
-        let mut requests = BTreeMap::new();
+        let mut requests = ResourceList::new();
         if let Some(c) = cpu {
-            requests.insert("cpu".to_owned(), q(c));
+            requests.insert("cpu", q(c));
         }
         if let Some(m) = mem {
-            requests.insert("memory".to_owned(), q(m));
+            requests.insert("memory", q(m));
         }
         Container {
             resources: ResourceRequirements {
@@ -290,11 +288,9 @@ mod tests {
     fn overhead_and_scalars() {
         let mut pod = Pod::default();
         let mut c = container(Some("1"), None);
-        c.resources
-            .requests
-            .insert("example.com/gpu".into(), q("2"));
+        c.resources.requests.insert("example.com/gpu", q("2"));
         pod.spec.containers = vec![c];
-        pod.spec.overhead.insert("cpu".into(), q("250m"));
+        pod.spec.overhead.insert("cpu", q("250m"));
         let r = PodRequests::of(&pod);
         assert_eq!(r.requests.milli_cpu, 1250);
         assert_eq!(r.requests.scalar("example.com/gpu"), 2);

@@ -11,13 +11,13 @@ pub(crate) fn node(name: &str, milli_cpu: i64, memory: i64) -> Node {
         .labels
         .insert("kubernetes.io/hostname".into(), name.into());
     let a = &mut n.status.allocatable;
-    a.insert("cpu".into(), Quantity::from_milli(milli_cpu));
+    a.insert("cpu", Quantity::from_milli(milli_cpu));
     a.insert(
-        "memory".into(),
+        "memory",
         Quantity::from_value(memory, core_types::QuantityFormat::BinarySI),
     );
     a.insert(
-        "pods".into(),
+        "pods",
         Quantity::from_value(110, core_types::QuantityFormat::DecimalSI),
     );
     n
@@ -51,11 +51,11 @@ pub(crate) fn pod(name: &str, milli_cpu: i64, memory: i64) -> Pod {
     if milli_cpu > 0 {
         c.resources
             .requests
-            .insert("cpu".into(), Quantity::from_milli(milli_cpu));
+            .insert("cpu", Quantity::from_milli(milli_cpu));
     }
     if memory > 0 {
         c.resources.requests.insert(
-            "memory".into(),
+            "memory",
             Quantity::from_value(memory, core_types::QuantityFormat::BinarySI),
         );
     }

@@ -104,12 +104,12 @@ fn balanced_allocation() {
     let mut n = node("n", 4000, 10_000);
     n.status
         .allocatable
-        .insert("ephemeral-storage".into(), "1000".parse().unwrap());
+        .insert("ephemeral-storage", "1000".parse().unwrap());
     let mut p = pod("p", 3000, 5000);
     p.spec.containers[0]
         .resources
         .requests
-        .insert("ephemeral-storage".into(), "250".parse().unwrap());
+        .insert("ephemeral-storage", "250".parse().unwrap());
     let s = ResourceScorer::new(
         Strategy::Balanced,
         vec![
