@@ -10,8 +10,14 @@ use anyhow::{Context as _, bail};
 /// what follows `RESULT ` on each line it printed. Fails if the child could not start
 /// or did not succeed.
 pub fn results(args: &[OsString]) -> anyhow::Result<Vec<String>> {
+    results_with_env(args, &[])
+}
+
+/// [`results`], with `env` added to the child's environment.
+pub fn results_with_env(args: &[OsString], env: &[(&str, &str)]) -> anyhow::Result<Vec<String>> {
     let output = Command::new(std::env::current_exe()?)
         .args(args)
+        .envs(env.iter().copied())
         .stderr(Stdio::inherit())
         .output()
         .context("starting the child process")?;

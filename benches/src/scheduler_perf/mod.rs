@@ -39,6 +39,16 @@ pub(crate) struct Args {
     /// Run every workload in this process instead of one child process per workload.
     #[arg(long)]
     pub(crate) same_process: bool,
+    /// Measure a workload's first run in its process. By default each workload runs
+    /// once unmeasured first, in the same process, and the second run is reported, with
+    /// the first run's memory kept by the allocator (`MIMALLOC_PURGE_DELAY=-1` in the
+    /// child's environment; with `--same-process`, set it yourself): a fresh process
+    /// faults its whole heap in during the measured phase, which on this project's
+    /// reference VMs (memory the host backs lazily) cost up to 0.45 s of kernel time
+    /// zeroing pages per SchedulingBasic run, a cost unrelated to the scheduler and
+    /// absent from a long-running one.
+    #[arg(long)]
+    pub(crate) no_warmup: bool,
     /// Worker threads of the tokio runtime (watches, bindings, pod creation). The
     /// scheduling cycles run on a thread of their own, so the default leaves it a core:
     /// the machine's cores less one, at least one.
@@ -89,9 +99,9 @@ pub(crate) fn main() -> Result<()> {
                 continue;
             }
             let outcome = if args.child || args.same_process {
-                runtime.block_on(runner::run(tc, w, &opts))
+                run_workload(&runtime, tc, w, &opts, !args.no_warmup)
             } else {
-                in_child(&name)
+                in_child(&name, !args.no_warmup)
             };
             match outcome {
                 Ok(o) => {
@@ -131,7 +141,33 @@ pub(crate) fn main() -> Result<()> {
 /// kube-scheduler's scheduler_perf starts each case on a fresh cluster: in one process,
 /// a workload measured after others ran slower (with glibc's malloc, SchedulingBasic
 /// 4,200-7,300 pods/s after the five others, ~10,000 alone).
-fn in_child(name: &str) -> Result<Outcome> {
+/// Runs one workload, after an unmeasured run of it when `warmup` is set.
+fn run_workload(
+    runtime: &tokio::runtime::Runtime,
+    tc: &workload::TestCase,
+    w: &workload::Workload,
+    opts: &Options,
+    warmup: bool,
+) -> Result<Outcome> {
+    if warmup {
+        let unmeasured = Options {
+            progress: false,
+            ..opts.clone()
+        };
+        runtime
+            .block_on(runner::run(tc, w, &unmeasured))
+            .context("the warm-up run")?;
+    }
+    let mut outcome = runtime.block_on(runner::run(tc, w, opts))?;
+    outcome.warmed_up = warmup;
+    Ok(outcome)
+}
+
+/// mimalloc's setting for how long freed memory stays in the process (milliseconds,
+/// -1: for good).
+const PURGE_DELAY: &str = "MIMALLOC_PURGE_DELAY";
+
+fn in_child(name: &str, warmup: bool) -> Result<Outcome> {
     // The options (everything but the workload names), then this one workload.
     let mut args = Vec::new();
     let mut given = std::env::args_os().skip(1);
@@ -147,7 +183,16 @@ fn in_child(name: &str) -> Result<Outcome> {
         }
     }
     args.extend(["--child", "--", name].map(Into::into));
-    let results = benches::child::results(&args).with_context(|| format!("running {name}"))?;
+    // The warm-up's freed memory stays with the allocator for the measured run (by
+    // default mimalloc hands it back to the kernel after a delay, and the measured run
+    // faults it in again). An explicit setting in the environment is kept.
+    let env: &[(&str, &str)] = if warmup && std::env::var_os(PURGE_DELAY).is_none() {
+        &[(PURGE_DELAY, "-1")]
+    } else {
+        &[]
+    };
+    let results =
+        benches::child::results_with_env(&args, env).with_context(|| format!("running {name}"))?;
     match results.first() {
         Some(json) => Ok(serde_json::from_str(json)?),
         None => bail!("the child process running {name} printed no result"),

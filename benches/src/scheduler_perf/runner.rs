@@ -75,6 +75,9 @@ pub(crate) struct Outcome {
     pub(crate) attempts: u64,
     /// Cycles that found no node.
     pub(crate) unschedulable_attempts: u64,
+    /// Whether an unmeasured run of the workload came first in the process.
+    #[serde(default)]
+    pub(crate) warmed_up: bool,
 }
 
 /// Records when each pod is bound (a PostBind plugin).
@@ -407,14 +410,13 @@ async fn measure(
         label: label.to_owned(),
         enabled: opts.progress,
     };
-    let pods: Vec<Pod> = (0..n)
-        .map(|i| pod_from(template, ns, format!("{prefix}{i}")))
-        .collect();
+    let pod = |i: usize| pod_from(template, ns, format!("{prefix}{i}"));
     let mut created_at: HashMap<String, Instant> = HashMap::with_capacity(n);
     let start;
     let creation_rate;
     if opts.mode == Mode::Preloaded {
         sched.pause();
+        let pods: Vec<Pod> = (0..n).map(pod).collect();
         for p in &pods {
             api.create(&PostParams::default(), p).await?;
         }
@@ -429,12 +431,18 @@ async fn measure(
         creation_rate = 0.0;
         sched.resume();
     } else {
+        // Each pod is made from the template as it is created, as scheduler_perf's
+        // createPods does, on the creating task: pods made ahead on the harness's
+        // thread and freed on a worker tie their memory to a thread that no longer
+        // allocates, and the workers fault in fresh pages for the run instead.
+        let (template, ns, prefix) = (template.clone(), ns.to_owned(), prefix.to_owned());
         start = Instant::now();
         let api = api.clone();
         let creator = tokio::spawn(async move {
-            let mut times = Vec::with_capacity(pods.len());
-            for p in pods {
+            let mut times = Vec::with_capacity(n);
+            for i in 0..n {
                 let t = Instant::now();
+                let p = pod_from(&template, &ns, format!("{prefix}{i}"));
                 let name = p.metadata.name.clone();
                 api.create(&PostParams::default(), &p)
                     .await
@@ -513,5 +521,6 @@ async fn measure(
         creation_rate,
         attempts: 0,
         unschedulable_attempts: 0,
+        warmed_up: false,
     })
 }
