@@ -5,8 +5,8 @@
 //! plain data and pure functions: it has no async runtime and depends on no other crate
 //! of the workspace; every other crate depends on it.
 //!
-//! - [`ObjectMeta`], [`TypeMeta`], [`OwnerReference`], [`Time`], [`IntOrString`] and
-//!   [`Quantity`]: the building blocks.
+//! - [`ObjectMeta`], [`TypeMeta`], [`OwnerReference`], [`Time`], [`IntOrString`],
+//!   [`Quantity`] and [`ResourceList`]: the building blocks.
 //! - [`Resource`]: what every kind implements (group, version, kind, plural, scope,
 //!   metadata); [`DynamicObject`] for kinds the framework does not model.
 //! - The built-in kinds, one module per API group and version ([`core_v1`],
