@@ -30,7 +30,8 @@ pub(crate) struct Args {
     /// `preloaded` (the scheduler is paused while the measured pods are created).
     #[arg(long, default_value = "overlap")]
     pub(crate) mode: String,
-    /// Seconds before a workload is abandoned.
+    /// Seconds before a run of a workload is abandoned (the warm-up run and the measured
+    /// run each have this long).
     #[arg(long, default_value_t = 600)]
     pub(crate) timeout: u64,
     /// No progress bar.
@@ -44,8 +45,8 @@ pub(crate) struct Args {
     /// the first run's memory kept by the allocator (`MIMALLOC_PURGE_DELAY=-1` in the
     /// child's environment; with `--same-process`, set it yourself): a fresh process
     /// faults its whole heap in during the measured phase, which on this project's
-    /// reference VMs (memory the host backs lazily) cost up to 0.45 s of kernel time
-    /// zeroing pages per SchedulingBasic run, a cost unrelated to the scheduler and
+    /// reference VMs (memory the host backs lazily) cost 0.3-0.46 s of kernel time
+    /// zeroing pages in a slow SchedulingBasic run (0.03-0.1 s in a fast one), a cost unrelated to the scheduler and
     /// absent from a long-running one.
     #[arg(long)]
     pub(crate) no_warmup: bool,
@@ -136,11 +137,6 @@ pub(crate) fn main() -> Result<()> {
     Ok(())
 }
 
-/// Runs workload `name` in a child process (this binary, same options) and reads its
-/// `RESULT` line. Each workload thus starts from a fresh heap and runtime, as
-/// kube-scheduler's scheduler_perf starts each case on a fresh cluster: in one process,
-/// a workload measured after others ran slower (with glibc's malloc, SchedulingBasic
-/// 4,200-7,300 pods/s after the five others, ~10,000 alone).
 /// Runs one workload, after an unmeasured run of it when `warmup` is set.
 fn run_workload(
     runtime: &tokio::runtime::Runtime,
@@ -167,12 +163,20 @@ fn run_workload(
 /// -1: for good).
 const PURGE_DELAY: &str = "MIMALLOC_PURGE_DELAY";
 
+/// Runs workload `name` in a child process (this binary, same options) and reads its
+/// `RESULT` line. Each workload thus starts from a fresh heap and runtime, as
+/// kube-scheduler's scheduler_perf starts each case on a fresh cluster: in one process,
+/// a workload measured after others ran slower (with glibc's malloc, SchedulingBasic
+/// 4,200-7,300 pods/s after the five others, ~10,000 alone).
 fn in_child(name: &str, warmup: bool) -> Result<Outcome> {
     // The options (everything but the workload names), then this one workload.
     let mut args = Vec::new();
     let mut given = std::env::args_os().skip(1);
     while let Some(arg) = given.next() {
         let text = arg.to_string_lossy();
+        if text == "--" {
+            break; // only workload names follow
+        }
         if text.starts_with("--") {
             let takes_value =
                 ["--dir", "--mode", "--timeout", "--workers"].contains(&text.as_ref());

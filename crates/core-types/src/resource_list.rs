@@ -176,18 +176,23 @@ impl ResourceList {
     }
 }
 
-/// Adds a decoded entry: appends when names arrive sorted (the usual case); a name
-/// seen before takes the later amount.
-fn push_decoded(entries: &mut Vec<(Name, Quantity)>, name: Name, amount: Quantity) {
-    match entries.last() {
-        Some((last, _)) if last.as_str() >= name.as_str() => {
-            match entries.binary_search_by(|(n, _)| n.as_str().cmp(name.as_str())) {
-                Ok(i) => entries[i].1 = amount,
-                Err(i) => entries.insert(i, (name, amount)),
-            }
-        }
-        _ => entries.push((name, amount)),
+/// Puts entries taken in order (decoded, or existing ones followed by added ones) into
+/// name order, a repeated name keeping its last amount. Sorted unique input, the usual
+/// case, is only checked; other input is sorted (stable), not inserted entry by entry,
+/// so a hostile document with its names reversed costs `n log n`, not `n²`.
+fn normalize(entries: &mut Vec<(Name, Quantity)>) {
+    if entries.is_sorted_by(|a, b| a.0.as_str() < b.0.as_str()) {
+        return;
     }
+    entries.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+    // `later` is dropped when it repeats the name of `kept`, after handing over its amount.
+    entries.dedup_by(|later, kept| {
+        let same = later.0.as_str() == kept.0.as_str();
+        if same {
+            kept.1 = later.1;
+        }
+        same
+    });
 }
 
 impl Index<&str> for ResourceList {
@@ -213,10 +218,11 @@ impl<K: AsRef<str>> FromIterator<(K, Quantity)> for ResourceList {
 impl<K: AsRef<str>> Extend<(K, Quantity)> for ResourceList {
     fn extend<I: IntoIterator<Item = (K, Quantity)>>(&mut self, iter: I) {
         self.edit(|entries| {
-            for (name, amount) in iter {
-                let name = Name::new(name.as_ref());
-                push_decoded(entries, name, amount);
-            }
+            entries.extend(
+                iter.into_iter()
+                    .map(|(name, amount)| (Name::new(name.as_ref()), amount)),
+            );
+            normalize(entries);
         });
     }
 }
@@ -269,9 +275,10 @@ impl<'de> Deserialize<'de> for ResourceList {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ResourceList, A::Error> {
                 let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
-                while let Some((name, amount)) = map.next_entry::<Name, Quantity>()? {
-                    push_decoded(&mut entries, name, amount);
+                while let Some(entry) = map.next_entry::<Name, Quantity>()? {
+                    entries.push(entry);
                 }
+                normalize(&mut entries);
                 Ok(ResourceList {
                     entries: entries.into_boxed_slice(),
                 })

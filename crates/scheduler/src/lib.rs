@@ -36,14 +36,14 @@
 //! let mut s = Scheduler::new()?;
 //! let mut node = Node::default();
 //! node.metadata.name = "small".into();
-//! node.status.allocatable.insert("cpu".into(), Quantity::from_milli(1000));
-//! node.status.allocatable.insert("pods".into(), "110".parse()?);
+//! node.status.allocatable.insert("cpu", Quantity::from_milli(1000));
+//! node.status.allocatable.insert("pods", "110".parse()?);
 //! s.add_node(node);
 //!
 //! let mut pod = Pod::default();
 //! pod.metadata.name = "big".into();
 //! let mut c = core_types::core_v1::Container::default();
-//! c.resources.requests.insert("cpu".into(), Quantity::from_milli(2000));
+//! c.resources.requests.insert("cpu", Quantity::from_milli(2000));
 //! pod.spec.containers.push(c);
 //! let why = s.explain(&pod);
 //! assert_eq!(why.message.as_deref(), Some("0/1 nodes are available: 1 Insufficient cpu."));

@@ -81,7 +81,50 @@ fn amount() -> impl Strategy<Value = Quantity> {
     (0i64..1_000_000).prop_map(Quantity::from_milli)
 }
 
+/// A JSON object with `entries` in the given order, repeats included.
+fn object(entries: &[(String, Quantity)]) -> String {
+    let fields: Vec<String> = entries
+        .iter()
+        .map(|(n, q)| {
+            format!(
+                "{}:{}",
+                serde_json::to_string(n).unwrap(),
+                serde_json::to_string(q).unwrap()
+            )
+        })
+        .collect();
+    format!("{{{}}}", fields.join(","))
+}
+
+#[test]
+fn reversed_names_decode_in_order() {
+    let entries: Vec<(String, Quantity)> = (0..5000)
+        .rev()
+        .map(|i| (format!("example.com/r{i:05}"), Quantity::from_milli(i)))
+        .collect();
+    let list: ResourceList = serde_json::from_str(&object(&entries)).unwrap();
+    assert_eq!(list.len(), 5000);
+    assert!(list.keys().is_sorted());
+    assert_eq!(list["example.com/r00042"], Quantity::from_milli(42));
+}
+
 proptest! {
+    /// Any document, in any order and with repeated names, decodes as a `BTreeMap`
+    /// filled in document order would hold it; extending does the same.
+    #[test]
+    fn decodes_and_extends_as_a_map_filled_in_order(
+        first in prop::collection::vec((name(), amount()), 0..20),
+        more in prop::collection::vec((name(), amount()), 0..20),
+    ) {
+        let mut model: BTreeMap<String, Quantity> = first.iter().cloned().collect();
+        let mut list: ResourceList = serde_json::from_str(&object(&first)).unwrap();
+        prop_assert!(list.iter().map(|(n, q)| (n.to_string(), *q)).eq(model.clone()));
+        model.extend(more.iter().cloned());
+        list.extend(more.iter().map(|(n, q)| (n.as_str(), *q)));
+        prop_assert!(list.iter().map(|(n, q)| (n.to_string(), *q)).eq(model));
+    }
+
+
     /// Against a `BTreeMap` model: the same answers after any edits, and the same
     /// wire form both ways.
     #[test]

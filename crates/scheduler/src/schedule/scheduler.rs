@@ -66,8 +66,8 @@ pub enum Decision {
 /// for i in 0..3 {
 ///     let mut node = Node::default();
 ///     node.metadata.name = format!("node-{i}");
-///     node.status.allocatable.insert("cpu".into(), Quantity::from_milli(4000));
-///     node.status.allocatable.insert("pods".into(), "110".parse()?);
+///     node.status.allocatable.insert("cpu", Quantity::from_milli(4000));
+///     node.status.allocatable.insert("pods", "110".parse()?);
 ///     s.add_node(node);
 /// }
 /// let mut pod = Pod::default();
