@@ -46,8 +46,8 @@ pub(crate) struct Args {
     /// child's environment; with `--same-process`, set it yourself): a fresh process
     /// faults its whole heap in during the measured phase, which on this project's
     /// reference VMs (memory the host backs lazily) cost 0.3-0.46 s of kernel time
-    /// zeroing pages in a slow SchedulingBasic run (0.03-0.1 s in a fast one), a cost unrelated to the scheduler and
-    /// absent from a long-running one.
+    /// zeroing pages in a slow SchedulingBasic run (0.03-0.1 s in a fast one), a cost
+    /// unrelated to the scheduler and absent from a long-running one.
     #[arg(long)]
     pub(crate) no_warmup: bool,
     /// Worker threads of the tokio runtime (watches, bindings, pod creation). The

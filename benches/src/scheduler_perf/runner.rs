@@ -236,6 +236,12 @@ pub(crate) async fn run(tc: &TestCase, w: &Workload, opts: &Options) -> Result<O
         .registry(registry)
         .build()?;
     let stop = Arc::new(tokio::sync::Notify::new());
+    // However the run ends (an error included), the scheduler and churn stop: they
+    // must not keep running on the runtime the next run shares.
+    let mut stopper = Stopper {
+        scheduler: stop.clone(),
+        churn: Vec::new(),
+    };
     let runner = sched.clone();
     let stop_rx = stop.clone();
     let sched_task =
@@ -245,151 +251,139 @@ pub(crate) async fn run(tc: &TestCase, w: &Workload, opts: &Options) -> Result<O
     let mut nodes = 0;
     let mut init_pods = 0;
     let mut pod_counter = 0_usize;
-    let mut churn_stop: Vec<Arc<AtomicBool>> = Vec::new();
     let mut outcome = None;
-    // The operations; whatever they end in, the scheduler and churn stop after them (an
-    // error must not leave them running on the runtime the next run shares).
-    let ops: Result<()> = async {
-        for op in &tc.workload_template {
-            match op {
-                Op::CreateNodes {
-                    count,
-                    count_param,
-                    node_template: t,
-                    label_node_prepare_strategy,
-                } => {
-                    let n = resolve_count(*count, count_param.as_deref(), w)?;
-                    let t = t
-                        .as_ref()
-                        .or(tc.default_node_template.as_ref())
-                        .ok_or_else(|| anyhow!("no node template"))?;
-                    let template = node_template(t)?;
-                    create_nodes(
-                        &client,
-                        &template,
-                        n,
-                        label_node_prepare_strategy.as_ref(),
-                        &mut nodes,
-                    )
-                    .await?;
-                    let total = nodes;
-                    wait_for("nodes in the scheduler cache", deadline, || {
-                        sched.inspect(|c, _| c.node_count()) >= total
-                    })
-                    .await?;
-                }
-                Op::CreateNamespaces {
-                    prefix,
-                    count,
-                    count_param,
-                } => {
-                    let n = resolve_count(*count, count_param.as_deref(), w)?;
-                    let api: Api<Namespace> = Api::all(client.clone());
-                    for i in 0..n {
-                        let mut ns = Namespace::default();
-                        ns.metadata.name = format!("{prefix}-{i}");
-                        api.create(&PostParams::default(), &ns).await?;
-                    }
-                }
-                Op::Churn {
-                    mode,
-                    interval_milliseconds,
-                    templates,
-                    namespace,
-                } => {
-                    if mode != "create" {
-                        bail!("churn mode {mode} is not supported (only create)");
-                    }
-                    let templates: Vec<Pod> =
-                        templates.iter().map(pod_template).collect::<Result<_>>()?;
-                    let flag = Arc::new(AtomicBool::new(false));
-                    churn_stop.push(flag.clone());
-                    let api: Api<Pod> =
-                        Api::namespaced(client.clone(), namespace.as_deref().unwrap_or("default"));
-                    let interval = Duration::from_millis(*interval_milliseconds);
-                    let ns = namespace.clone().unwrap_or_else(|| "default".into());
-                    tokio::spawn(async move {
-                        let mut i = 0_usize;
-                        while !flag.load(Ordering::Relaxed) {
-                            let t = &templates[i % templates.len()];
-                            let prefix = if t.metadata.generate_name.is_empty() {
-                                "churn-"
-                            } else {
-                                &t.metadata.generate_name
-                            };
-                            let p = pod_from(t, &ns, format!("churn-{prefix}{i}"));
-                            let _ = api.create(&PostParams::default(), &p).await;
-                            i += 1;
-                            tokio::time::sleep(interval).await;
-                        }
-                    });
-                }
-                Op::CreatePods {
-                    count,
-                    count_param,
-                    pod_template: t,
-                    namespace,
-                    collect_metrics,
-                    skip_wait_to_completion,
-                    wait_attempted,
-                } => {
-                    let n = resolve_count(*count, count_param.as_deref(), w)?;
-                    let t = t
-                        .as_ref()
-                        .or(tc.default_pod_template.as_ref())
-                        .ok_or_else(|| anyhow!("no pod template"))?;
-                    let template = pod_template(t)?;
-                    let ns = namespace.clone().unwrap_or_else(|| "default".into());
-                    let api: Api<Pod> = Api::namespaced(client.clone(), &ns);
-                    let prefix = format!("op{pod_counter}-");
-                    pod_counter += 1;
-                    if !collect_metrics {
-                        let before = recorder.total.load(Ordering::Relaxed);
-                        let attempts_before = sched.stats().attempts;
-                        for i in 0..n {
-                            api.create(
-                                &PostParams::default(),
-                                &pod_from(&template, &ns, format!("{prefix}{i}")),
-                            )
-                            .await?;
-                        }
-                        if *wait_attempted {
-                            wait_for("pending pods attempted", deadline, || {
-                                sched.stats().attempts >= attempts_before + n as u64
-                            })
-                            .await?;
-                        }
-                        if !skip_wait_to_completion {
-                            init_pods += n;
-                            wait_for("init pods bound", deadline, || {
-                                recorder.total.load(Ordering::Relaxed) >= before + n
-                            })
-                            .await?;
-                        }
-                        continue;
-                    }
-                    if let Ok(mut p) = recorder.prefix.lock() {
-                        *p = prefix.clone();
-                    }
-                    outcome = Some(
-                        measure(
-                            &label, &sched, &recorder, &api, &template, &ns, &prefix, n, opts,
-                            deadline,
-                        )
-                        .await?,
-                    );
+    for op in &tc.workload_template {
+        match op {
+            Op::CreateNodes {
+                count,
+                count_param,
+                node_template: t,
+                label_node_prepare_strategy,
+            } => {
+                let n = resolve_count(*count, count_param.as_deref(), w)?;
+                let t = t
+                    .as_ref()
+                    .or(tc.default_node_template.as_ref())
+                    .ok_or_else(|| anyhow!("no node template"))?;
+                let template = node_template(t)?;
+                create_nodes(
+                    &client,
+                    &template,
+                    n,
+                    label_node_prepare_strategy.as_ref(),
+                    &mut nodes,
+                )
+                .await?;
+                let total = nodes;
+                wait_for("nodes in the scheduler cache", deadline, || {
+                    sched.inspect(|c, _| c.node_count()) >= total
+                })
+                .await?;
+            }
+            Op::CreateNamespaces {
+                prefix,
+                count,
+                count_param,
+            } => {
+                let n = resolve_count(*count, count_param.as_deref(), w)?;
+                let api: Api<Namespace> = Api::all(client.clone());
+                for i in 0..n {
+                    let mut ns = Namespace::default();
+                    ns.metadata.name = format!("{prefix}-{i}");
+                    api.create(&PostParams::default(), &ns).await?;
                 }
             }
+            Op::Churn {
+                mode,
+                interval_milliseconds,
+                templates,
+                namespace,
+            } => {
+                if mode != "create" {
+                    bail!("churn mode {mode} is not supported (only create)");
+                }
+                let templates: Vec<Pod> =
+                    templates.iter().map(pod_template).collect::<Result<_>>()?;
+                let flag = Arc::new(AtomicBool::new(false));
+                stopper.churn.push(flag.clone());
+                let api: Api<Pod> =
+                    Api::namespaced(client.clone(), namespace.as_deref().unwrap_or("default"));
+                let interval = Duration::from_millis(*interval_milliseconds);
+                let ns = namespace.clone().unwrap_or_else(|| "default".into());
+                tokio::spawn(async move {
+                    let mut i = 0_usize;
+                    while !flag.load(Ordering::Relaxed) {
+                        let t = &templates[i % templates.len()];
+                        let prefix = if t.metadata.generate_name.is_empty() {
+                            "churn-"
+                        } else {
+                            &t.metadata.generate_name
+                        };
+                        let p = pod_from(t, &ns, format!("churn-{prefix}{i}"));
+                        let _ = api.create(&PostParams::default(), &p).await;
+                        i += 1;
+                        tokio::time::sleep(interval).await;
+                    }
+                });
+            }
+            Op::CreatePods {
+                count,
+                count_param,
+                pod_template: t,
+                namespace,
+                collect_metrics,
+                skip_wait_to_completion,
+                wait_attempted,
+            } => {
+                let n = resolve_count(*count, count_param.as_deref(), w)?;
+                let t = t
+                    .as_ref()
+                    .or(tc.default_pod_template.as_ref())
+                    .ok_or_else(|| anyhow!("no pod template"))?;
+                let template = pod_template(t)?;
+                let ns = namespace.clone().unwrap_or_else(|| "default".into());
+                let api: Api<Pod> = Api::namespaced(client.clone(), &ns);
+                let prefix = format!("op{pod_counter}-");
+                pod_counter += 1;
+                if !collect_metrics {
+                    let before = recorder.total.load(Ordering::Relaxed);
+                    let attempts_before = sched.stats().attempts;
+                    for i in 0..n {
+                        api.create(
+                            &PostParams::default(),
+                            &pod_from(&template, &ns, format!("{prefix}{i}")),
+                        )
+                        .await?;
+                    }
+                    if *wait_attempted {
+                        wait_for("pending pods attempted", deadline, || {
+                            sched.stats().attempts >= attempts_before + n as u64
+                        })
+                        .await?;
+                    }
+                    if !skip_wait_to_completion {
+                        init_pods += n;
+                        wait_for("init pods bound", deadline, || {
+                            recorder.total.load(Ordering::Relaxed) >= before + n
+                        })
+                        .await?;
+                    }
+                    continue;
+                }
+                if let Ok(mut p) = recorder.prefix.lock() {
+                    *p = prefix.clone();
+                }
+                outcome = Some(
+                    measure(
+                        &label, &sched, &recorder, &api, &template, &ns, &prefix, n, opts, deadline,
+                    )
+                    .await?,
+                );
+            }
         }
-        Ok(())
     }
-    .await;
-    for f in &churn_stop {
-        f.store(true, Ordering::Relaxed);
-    }
-    stop.notify_one();
+    drop(stopper);
     let _ = sched_task.await;
-    ops?;
     let mut o = outcome.ok_or_else(|| anyhow!("workload has no createPods with collectMetrics"))?;
     o.workload = label;
     o.nodes = nodes;
@@ -399,6 +393,21 @@ pub(crate) async fn run(tc: &TestCase, w: &Workload, opts: &Options) -> Result<O
     o.attempts = stats.attempts;
     o.unschedulable_attempts = stats.unschedulable;
     Ok(o)
+}
+
+/// Stops a run's scheduler and churn tasks when dropped.
+struct Stopper {
+    scheduler: Arc<tokio::sync::Notify>,
+    churn: Vec<Arc<AtomicBool>>,
+}
+
+impl Drop for Stopper {
+    fn drop(&mut self) {
+        for f in &self.churn {
+            f.store(true, Ordering::Relaxed);
+        }
+        self.scheduler.notify_one();
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
