@@ -321,11 +321,5 @@ impl<'a> IntoIterator for &'a ResourceList {
     }
 }
 
-impl crate::serde_util::OmitEmpty for ResourceList {
-    fn is_omitted(&self) -> bool {
-        self.is_empty()
-    }
-}
-
 #[cfg(test)]
 mod tests;
